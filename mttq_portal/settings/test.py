@@ -1,0 +1,20 @@
+"""Settings for the test suite: the database and cache come from the environment
+(SQLite and local memory by default; PostgreSQL and Redis in CI)."""
+import os
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key-0123456789abcdefghijklmnopqrstuvwxyz-0123456789"
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+COMMUNE_HOST_CACHE_SECONDS = 300
+if os.environ.get("REDIS_URL"):
+    CACHES["default"]["KEY_PREFIX"] = "mttq-test"  # noqa: F405
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+WHITENOISE_USE_FINDERS = True

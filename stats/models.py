@@ -1,0 +1,1 @@
+"""Models of the stats app arrive with their own issue."""

@@ -1,0 +1,62 @@
+"""factory_boy factories for every model; tests build their data from these."""
+from django.contrib.auth import get_user_model
+import factory
+
+from communes.models import Commune, CommuneHost, Membership
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commune
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"xa{n}")
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    kind = Commune.Kind.XA
+    province = "Tỉnh Thanh Hóa"
+    title_line = factory.LazyAttribute(lambda o: f"Trang thông tin điện tử {o.name.lower()}")
+    editorial_head_name = "Trần Văn Bình"
+    editorial_head_title = "Phó Chủ tịch UBND xã"
+    address = factory.LazyAttribute(lambda o: f"Trụ sở UBND {o.name}")
+    phone = "0237 3 000 000"
+    email = factory.LazyAttribute(lambda o: f"{o.code}@example.vn")
+
+
+class CommuneHostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommuneHost
+
+    commune = factory.SubFactory(CommuneFactory)
+    hostname = factory.LazyAttribute(lambda o: f"{o.commune.code}.localhost")
+    is_primary = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"nguoidung{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.vn")
+    password = factory.PostGenerationMethodCall("set_password", "mat-khau-thu-nghiem")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    commune = factory.SubFactory(CommuneFactory)
+    role = Membership.Role.EDITOR
+
+
+def commune_with_host(code, name, **fields):
+    commune = CommuneFactory(code=code, name=name, **fields)
+    CommuneHostFactory(commune=commune, hostname=f"{code}.localhost", is_primary=True)
+    return commune

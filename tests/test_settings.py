@@ -1,0 +1,90 @@
+"""Settings come from the environment, and production ones are safe by default."""
+import os
+from pathlib import Path
+import subprocess
+import sys
+
+ROOT = Path(__file__).resolve().parent.parent
+IGNORED_ENV = {
+    "DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE",
+}
+SECRET = "k" * 20 + "-not-a-real-secret-but-long-enough-for-checks-0123456789"
+
+
+def run_django(args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in IGNORED_ENV}
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def settings_value(expr, **env):
+    code = f"import django; django.setup(); from django.conf import settings; print({expr})"
+    base = {k: v for k, v in os.environ.items() if k not in IGNORED_ENV}
+    base.update(env)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run_django(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SETTINGS_MODULE="mttq_portal.settings.production",
+        SECRET_KEY=SECRET, ALLOWED_HOSTS="thanhmien.example.vn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_django(["check"], DJANGO_SETTINGS_MODULE="mttq_portal.settings.production", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    prod = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production", "SECRET_KEY": SECRET}
+    assert settings_value("settings.DEBUG", **prod) == "False"
+    assert settings_value("settings.SESSION_COOKIE_SECURE and settings.CSRF_COOKIE_SECURE", **prod) == "True"
+
+
+def test_sqlite_by_default_and_postgres_from_database_url():
+    dev = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"}
+    assert settings_value("settings.DATABASES['default']['ENGINE']", **dev) == "django.db.backends.sqlite3"
+    value = settings_value(
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/mttq", **dev,
+    )
+    assert value == "django.db.backends.postgresql mttq"
+
+
+def test_redis_cache_only_when_redis_url_is_set():
+    dev = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"}
+    assert settings_value("settings.CACHES['default']['BACKEND']", **dev).endswith("LocMemCache")
+    assert settings_value(
+        "settings.CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/3", **dev
+    ) == "django_redis.cache.RedisCache"
+
+
+def test_hosts_and_trusted_origins_come_from_the_environment():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production", "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "a.gov.vn, .b.gov.vn", "CSRF_TRUSTED_ORIGINS": "https://a.gov.vn",
+    }
+    assert settings_value("settings.ALLOWED_HOSTS, settings.CSRF_TRUSTED_ORIGINS", **env) == (
+        "['a.gov.vn', '.b.gov.vn'] ['https://a.gov.vn']"
+    )
+
+
+def test_language_and_time_zone_are_vietnamese():
+    env = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"}
+    assert settings_value("settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.USE_TZ", **env) == (
+        "vi Asia/Ho_Chi_Minh True"
+    )
+
+
+def test_no_model_change_lacks_a_migration():
+    result = run_django(["makemigrations", "--check", "--dry-run"], DJANGO_SETTINGS_MODULE="mttq_portal.settings.test")
+    assert result.returncode == 0, result.stdout + result.stderr
