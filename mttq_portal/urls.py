@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.urls import include, path
+
+from news import sitemaps as news_sitemaps
+from news import views as news_views
+from news.admin_views import body_image_upload
 
 
 def healthz(request):
@@ -9,9 +14,21 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def sitemap(request):
+    """Sitemaps need the request to know the commune; Django's view passes none, so bind it."""
+    maps = {"articles": news_sitemaps.ArticleSitemap(), "categories": news_sitemaps.CategorySitemap()}
+    for item in maps.values():
+        item.request = request
+    return sitemap_views.sitemap(request, sitemaps=maps)
+
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", news_views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("quan-tri/tai-anh/", body_image_upload, name="body_image_upload"),
     path("quan-tri/", admin.site.urls),
+    path("captcha/", include("captcha.urls")),
     path("", include("news.urls")),
 ]
 

@@ -19,3 +19,7 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
+
+
+def rate_limited(request, exception=None):
+    return render(request, "429.html", status=429)

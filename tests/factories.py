@@ -60,3 +60,63 @@ def commune_with_host(code, name, **fields):
     commune = CommuneFactory(code=code, name=name, **fields)
     CommuneHostFactory(commune=commune, hostname=f"{code}.localhost", is_primary=True)
     return commune
+
+
+# -- news -------------------------------------------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from news.models import Article, Category, Comment, Tag  # noqa: E402
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Chuyên mục {n}")
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Thẻ {n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A published article (prepared like the service does: sanitised body, search text)."""
+
+    class Meta:
+        model = Article
+
+    commune = factory.SubFactory(CommuneFactory)
+    category = factory.LazyAttribute(lambda o: CategoryFactory(commune=o.commune))
+    title = factory.Sequence(lambda n: f"Hội nghị Mặt trận Tổ quốc lần thứ {n}")
+    sapo = "Ủy ban MTTQ tổ chức hội nghị tổng kết công tác năm."
+    body = "<p>Nội dung bài viết về công tác Mặt trận.</p>"
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from news.services import article_prepare
+
+        article = model_class(*args, **kwargs)
+        article_prepare(article)
+        article.save()
+        return article
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    name = "Nguyễn Văn An"
+    email = "an@example.vn"
+    body = "Ý kiến của bạn đọc."
+    status = Comment.Status.APPROVED
+    consent_given_at = factory.LazyFunction(timezone.now)
+    consent_text = "Đồng ý"

@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django_ckeditor_5",
+    "captcha",
     "mttq_portal",
     "communes",
     "news",
@@ -74,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "communes.context_processors.commune",
+                "news.context_processors.navigation",
             ],
         },
     },
@@ -178,3 +182,42 @@ def require_secret_key():
             "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
         )
 CSRF_FAILURE_VIEW = "mttq_portal.views.csrf_failure"
+
+# Reader comments: per-address rate (django-ratelimit syntax) and the captcha.
+COMMENT_RATE = os.environ.get("COMMENT_RATE", "5/10m")
+CAPTCHA_LENGTH = 5
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_IMAGE_SIZE = (150, 50)
+CAPTCHA_FONT_SIZE = 34
+CAPTCHA_TIMEOUT = 10  # minutes
+RATELIMIT_VIEW = "mttq_portal.views.rate_limited"
+
+# CKEditor 5 in the admin. Whatever it sends is sanitised again on the server (news.sanitize).
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "body_image_upload"
+CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+CKEDITOR_5_CONFIGS = {
+    "default": {"toolbar": ["bold", "italic", "link", "bulletedList", "numberedList"]},
+    "article": {
+        "language": "vi",
+        "toolbar": [
+            "heading", "|", "bold", "italic", "underline", "link", "|", "bulletedList", "numberedList",
+            "blockQuote", "insertTable", "imageUpload", "|", "undo", "redo", "removeFormat",
+        ],
+        "heading": {
+            "options": [
+                {"model": "paragraph", "title": "Đoạn văn", "class": "ck-heading_paragraph"},
+                {"model": "heading2", "view": "h2", "title": "Tiêu đề mục", "class": "ck-heading_heading2"},
+                {"model": "heading3", "view": "h3", "title": "Tiêu đề nhỏ", "class": "ck-heading_heading3"},
+                {"model": "heading4", "view": "h4", "title": "Tiêu đề nhỏ hơn", "class": "ck-heading_heading4"},
+            ]
+        },
+        "image": {
+            "toolbar": ["imageTextAlternative", "toggleImageCaption", "|", "imageStyle:alignLeft",
+                        "imageStyle:alignCenter", "imageStyle:alignRight"],
+            "styles": ["alignLeft", "alignCenter", "alignRight"],
+        },
+        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
+        "link": {"addTargetToExternalLinks": False, "defaultProtocol": "https://"},
+    },
+}

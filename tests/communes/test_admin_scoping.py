@@ -5,7 +5,14 @@ import pytest
 from communes.admin_scoping import CommuneScopedAdmin
 from communes.models import Membership
 from tests.communes.admin_walk import admin_is_classified, admin_leaks, foreign_objects
-from tests.factories import CommuneHostFactory, MembershipFactory
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CommentFactory,
+    CommuneHostFactory,
+    MembershipFactory,
+    TagFactory,
+)
 
 HOST = "thanhmien.localhost"
 ROLES = [Membership.Role.EDITOR, Membership.Role.BOARD_HEAD, Membership.Role.SITE_ADMIN]
@@ -17,6 +24,12 @@ def two_communes(commune_a, commune_b, member_of):
     for role in ROLES:
         member_of(commune_b, role)
     CommuneHostFactory(commune=commune_b, hostname="zeta2.localhost", is_primary=False)
+    # One object of every content model for commune B, each carrying a marker in its text.
+    category = CategoryFactory(commune=commune_b, name="Chuyên mục Zeta")
+    TagFactory(commune=commune_b, name="Thẻ Zeta")
+    article = ArticleFactory(commune=commune_b, category=category, title="Bài Bí Mật Zeta",
+                             status="draft", published_at=None)
+    CommentFactory(article=article, name="Người Zeta", body="Bình luận Bí Mật Zeta")
     return commune_a, commune_b
 
 
@@ -40,7 +53,10 @@ def test_member_of_commune_a_cannot_reach_anything_of_commune_b(client, two_comm
     # Every scoped model has at least one object of B to try to reach.
     for model, model_admin in admin.site._registry.items():
         assert foreign_objects(model, model_admin, commune_b), f"no {model.__name__} of B to test with"
-    leaks = admin_leaks(client, commune_b, markers=["Bí Mật Zeta", "Hoàng Thị Zeta", "zeta2.localhost"])
+    leaks = admin_leaks(
+        client, commune_b,
+        markers=["Bí Mật Zeta", "Hoàng Thị Zeta", "zeta2.localhost", "Chuyên mục Zeta", "Thẻ Zeta", "Người Zeta"],
+    )
     assert leaks == []
 
 
