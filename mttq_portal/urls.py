@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from news import sitemaps as news_sitemaps
 from news import views as news_views
@@ -25,6 +27,7 @@ def sitemap(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", news_views.robots_txt, name="robots"),
+    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("quan-tri/tai-anh/", body_image_upload, name="body_image_upload"),
     path("quan-tri/", admin.site.urls),
