@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from news import sitemaps as news_sitemaps
 from news import views as news_views
@@ -14,6 +13,11 @@ from news.admin_views import body_image_upload
 def healthz(request):
     """For load balancers: answers on any host, touches nothing."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the versioned SVG."""
+    return HttpResponsePermanentRedirect(static_url("img/favicon.svg"))
 
 
 def sitemap(request):
@@ -27,7 +31,7 @@ def sitemap(request):
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("robots.txt", news_views.robots_txt, name="robots"),
-    path("favicon.ico", RedirectView.as_view(url=static_url("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("quan-tri/tai-anh/", body_image_upload, name="body_image_upload"),
     path("quan-tri/", admin.site.urls),

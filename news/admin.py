@@ -131,7 +131,8 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             # Inside the admin's transaction: the row stays locked until this save commits, so two
             # people saving at once are serialised and the second is told (not overwritten).
-            current = Article.objects.select_for_update().select_related("updated_by").get(pk=self.instance.pk)
+            locked = Article.objects.select_for_update(of=("self",)).select_related("updated_by")
+            current = locked.get(pk=self.instance.pk)
             expected = data.get("expected_version")
             if expected is not None and expected != current.version:
                 raise ValidationError(str(services.StaleEdit(current)), code="stale")

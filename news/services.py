@@ -158,7 +158,7 @@ def article_save(*, article, by, expected_version=None, cover_upload=None):
         article.created_by = by
         article.version = 1
     else:
-        current = Article.objects.select_for_update().select_related("updated_by").get(pk=article.pk)
+        current = Article.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=article.pk)
         if not can_edit_article(by, current):
             raise PermissionDenied("Bài đã đăng chỉ Trưởng Ban Biên tập được sửa.")
         if expected_version is not None and int(expected_version) != current.version:
