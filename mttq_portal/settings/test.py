@@ -19,3 +19,7 @@ if os.environ.get("REDIS_URL"):
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_USE_FINDERS = True
 CAPTCHA_TEST_MODE = True  # the captcha accepts "PASSED"; tests of the real check switch it off
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory database: shared-cache SQLite fails at once with
+    # "table is locked" instead of waiting, so concurrent tests would not test the real thing.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405

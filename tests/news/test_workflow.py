@@ -164,3 +164,39 @@ def test_double_comment_submission_is_stored_once(commune_a):
     assert services.comment_create(**kwargs).created is True
     assert services.comment_create(**kwargs).created is False
     assert article.comments.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_saves_of_the_same_version_one_wins_one_is_told(commune_a, member_of):
+    """Real concurrency: two threads, two connections, the same starting version."""
+    import threading
+
+    from django.db import connection
+
+    editor = member_of(commune_a, Membership.Role.EDITOR)
+    head = member_of(commune_a, Membership.Role.BOARD_HEAD)
+    article = _draft(commune_a, editor)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def save(user, text):
+        try:
+            copy = Article.objects.get(pk=article.pk)
+            copy.body = f"<p>{text}</p>"
+            barrier.wait(timeout=10)
+            services.article_save(article=copy, by=user, expected_version=1)
+            outcomes.append(("saved", text))
+        except services.StaleEdit:
+            outcomes.append(("stale", text))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=(editor, "Bản A")), threading.Thread(target=save, args=(head, "Bản B"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(kind for kind, _ in outcomes) == ["saved", "stale"]
+    winner = next(text for kind, text in outcomes if kind == "saved")
+    stored = Article.objects.get(pk=article.pk)
+    assert stored.body == f"<p>{winner}</p>" and stored.version == 2
