@@ -22,4 +22,5 @@ CAPTCHA_TEST_MODE = True  # the captcha accepts "PASSED"; tests of the real chec
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not Django's shared in-memory database: shared-cache SQLite fails at once with
     # "table is locked" instead of waiting, so concurrent tests would not test the real thing.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    # One file per test process, so two runs on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -12,7 +12,7 @@ from tests.factories import CategoryFactory, UserFactory, commune_with_host
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "mat-khau-thu-nghiem"
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 
 
 @pytest.fixture
