@@ -36,6 +36,7 @@ urlpatterns = [
     path("quan-tri/tai-anh/", body_image_upload, name="body_image_upload"),
     path("quan-tri/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
+    path("bao-cao/", include("reports.urls")),
     path("", include("news.urls")),
 ]
 

@@ -95,7 +95,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = [
             "commune", "category", "title", "slug", "sapo", "body", "cover", "cover_alt", "cover_caption",
-            "author_byline", "source", "tags", "is_featured", "published_at",
+            "author_byline", "source", "tags", "is_featured", "related_report", "published_at",
         ]
         widgets = {
             "body": CKEditor5Widget(config_name="article"),
@@ -151,15 +151,15 @@ class ArticleAdmin(CommuneScopedAdmin):
     list_display = ["title", "category", "status_badge", "published_display", "updated_by", "view_count"]
     list_filter = ["status", "category", "is_featured", "commune"]
     search_fields = ["title", "sapo"]
-    autocomplete_fields = ["category", "tags"]
+    autocomplete_fields = ["category", "tags", "related_report"]
     date_hierarchy = "published_at"
     inlines = [GalleryImageInline, ArticleEventInline]
     list_select_related = ["category", "updated_by", "category__parent"]
     fieldsets = [
         (None, {"fields": ["commune", "category", "title", "slug", "sapo", "body"]}),
         ("Ảnh đại diện", {"fields": ["cover", "cover_alt", "cover_caption"]}),
-        ("Thông tin khác", {"fields": ["author_byline", "source", "tags", "is_featured", "published_at",
-                                       "expected_version"]}),
+        ("Thông tin khác", {"fields": ["author_byline", "source", "tags", "is_featured", "related_report",
+                                       "published_at", "expected_version"]}),
     ]
 
     @admin.display(description="trạng thái", ordering="status")

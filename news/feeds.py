@@ -1,31 +1,45 @@
-"""RSS feeds: the whole commune, and one per category."""
+"""RSS feeds: the whole commune, and one per category.
+
+Django builds one Feed instance per URL pattern and shares it between requests (and threads),
+so no request state is kept on ``self``: ``get_object`` returns what the feed is about and
+every method takes it as ``obj``.
+"""
+from dataclasses import dataclass
+
 from django.contrib.syndication.views import Feed
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Rss201rev2Feed
+
+from communes.models import Commune
 
 from .models import Article, Category
 
 FEED_SIZE = 20
 
 
+@dataclass(frozen=True)
+class _CommuneFeed:
+    commune: Commune
+
+
 class LatestArticlesFeed(Feed):
     feed_type = Rss201rev2Feed
 
     def get_object(self, request, *args, **kwargs):
-        self.commune = request.commune
-        return None
+        return _CommuneFeed(request.commune)
 
-    def title(self):
-        return self.commune.title_line
+    def title(self, obj):
+        return obj.commune.title_line
 
-    def link(self):
+    def link(self, obj):
         return "/"
 
-    def description(self):
-        return f"Tin mới của Ủy ban MTTQ {self.commune.name}"
+    def description(self, obj):
+        return f"Tin mới của Ủy ban MTTQ {obj.commune.name}"
 
-    def items(self):
-        return Article.objects.published(self.commune).for_listing()[:FEED_SIZE]
+    def items(self, obj):
+        return Article.objects.published(obj.commune).for_listing()[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title
@@ -42,11 +56,10 @@ class LatestArticlesFeed(Feed):
 
 class CategoryFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        self.commune = request.commune
-        return get_object_or_404(Category, commune=request.commune, slug=slug)
+        return get_object_or_404(Category.objects.select_related("commune"), commune=request.commune, slug=slug)
 
     def title(self, obj):
-        return f"{obj.name} — {self.commune.title_line}"
+        return f"{obj.name} — {obj.commune.title_line}"
 
     def link(self, obj):
         return obj.get_absolute_url()
@@ -55,9 +68,7 @@ class CategoryFeed(LatestArticlesFeed):
         return f"Tin mới chuyên mục {obj.name}"
 
     def items(self, obj):
-        from django.db.models import Q
-
         return (
-            Article.objects.published(self.commune).for_listing()
+            Article.objects.published(obj.commune).for_listing()
             .filter(Q(category=obj) | Q(category__parent=obj))[:FEED_SIZE]
         )

@@ -142,6 +142,10 @@ class Article(models.Model):
     source = models.CharField("nguồn", max_length=250, blank=True, help_text="Ví dụ: Theo báo cáo của MTTQ thị trấn")
     tags = models.ManyToManyField(Tag, verbose_name="thẻ", blank=True, related_name="articles")
     is_featured = models.BooleanField("tin nổi bật", default=False)
+    related_report = models.ForeignKey(
+        "reports.ReportSummary", verbose_name="báo cáo liên quan", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="articles", help_text="Báo cáo đã đăng của cùng hội nghị, nếu bài viết về hội nghị đó.",
+    )
     status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "thời điểm đăng", null=True, blank=True,
@@ -192,6 +196,8 @@ class Article(models.Model):
             errors["category"] = "Chuyên mục phải thuộc cùng đơn vị với bài viết."
         if self.cover and not (self.cover_alt or "").strip():
             errors["cover_alt"] = "Hãy nhập mô tả cho ảnh đại diện (dành cho người khiếm thị)."
+        if self.related_report_id and self.related_report.commune_id != self.commune_id:
+            errors["related_report"] = "Báo cáo liên quan phải thuộc cùng đơn vị."
         if (self.cover_alt or "").strip().lower() in {"anh tin bai", "ảnh tin bài", "anh", "ảnh", "image"}:
             errors["cover_alt"] = "Mô tả ảnh cần nói ảnh chụp gì, không ghi chung chung «ảnh tin bài»."
         if errors:

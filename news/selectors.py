@@ -1,6 +1,7 @@
 """Reads for the public pages. Each runs a fixed number of queries whatever the data size."""
 from datetime import timedelta
 import re
+import unicodedata
 
 from django.db import connection
 from django.db.models import F, Q, Sum, Window
@@ -91,7 +92,7 @@ def category_articles(commune, category):
 def article_for_reader(commune, slug):
     return (
         Article.objects.published(commune)
-        .select_related("category", "category__parent")
+        .select_related("category", "category__parent", "related_report")
         .prefetch_related("tags", "gallery")
         .filter(slug=slug)
         .first()
@@ -147,14 +148,16 @@ def article_search(commune, query):
             + SearchVector(unaccent("body_text"), config="simple", weight="C")
         )
         search_query = SearchQuery(" & ".join(terms), config="simple", search_type="raw")
+        # Filter on the match itself: ts_rank is never exactly 0, so "rank > 0" would keep everything.
         return (
-            base.annotate(rank=SearchRank(vector, search_query))
-            .filter(rank__gt=0)
+            base.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(document=search_query)
             .order_by("-rank", "-published_at", "-id")
         )
     condition = Q()
     for term in terms:
-        condition &= Q(search_text__contains=term)
+        # Whole words, like PostgreSQL: "to" must not match "tong".
+        condition &= Q(search_text__regex=rf"(^|[^a-z0-9]){term}([^a-z0-9]|$)")
     return base.filter(condition).order_by("-published_at", "-id")
 
 
@@ -170,6 +173,7 @@ def search_rank_in_python(articles, terms):
 
 def highlight(text, terms, *, max_length=None):
     """Escape ``text`` and wrap the words that match a search term in <mark>, diacritics kept."""
+    text = unicodedata.normalize("NFC", text or "")
     if max_length and len(text) > max_length:
         text = _excerpt_around(text, terms, max_length)
     if not terms:

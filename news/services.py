@@ -7,6 +7,7 @@ silently overwritten.
 """
 from dataclasses import dataclass
 import re
+import unicodedata
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +33,8 @@ class StaleEdit(Exception):
 
     def __init__(self, current):
         self.current = current
-        who = current.updated_by.get_full_name() or current.updated_by.username if current.updated_by else "người khác"
+        user = current.updated_by
+        who = (user.get_full_name() or user.username) if user else "người khác"
         super().__init__(
             f"Bài viết đã được {who} lưu lúc {format_datetime_vn(current.updated_at)} trong khi bạn đang sửa "
             f"(phiên bản {current.version}). Nội dung bạn vừa nhập vẫn còn trong biểu mẫu: hãy mở bài ở một thẻ "
@@ -79,7 +81,14 @@ def _unique_slug(article):
 
 
 def article_prepare(article):
-    """Sanitise the body and precompute what pages and search read."""
+    """Sanitise the body and precompute what pages and search read.
+
+    Text is stored composed (NFC): Unikey's "Unicode tổ hợp" types separate tone marks, which
+    would otherwise break highlighting and exact matches.
+    """
+    article.title = unicodedata.normalize("NFC", article.title or "")
+    article.sapo = unicodedata.normalize("NFC", article.sapo or "")
+    article.body = unicodedata.normalize("NFC", article.body or "")
     article.body = html_sanitize(article.body or "")
     article.body_html = body_render(article.body)
     article.body_text = html_to_text(article.body)

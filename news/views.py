@@ -8,11 +8,13 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
 from communes.selectors import user_commune_ids
+from mttq_portal.client_ip import client_ip
 from mttq_portal.vietnamese import VN_TZ
+from reports.selectors import report_latest
 
 from . import selectors, services
 from .forms import CONSENT_TEXT, CommentForm
@@ -20,7 +22,7 @@ from .models import Article, Category, Tag
 
 PAGE_SIZE = 10
 BOT_RE = re.compile(
-    r"bot|crawl|spider|slurp|bingpreview|facebookexternalhit|zalo.*(link|preview)|curl|wget|python-requests|"
+    r"bot\b|crawl|spider|slurp|bingpreview|facebookexternalhit|zalo.*(link|preview)|curl|wget|python-requests|"
     r"httpclient|headless|lighthouse|monitor|uptime",
     re.IGNORECASE,
 )
@@ -31,13 +33,9 @@ def is_bot(request):
     return not agent or bool(BOT_RE.search(agent))
 
 
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def address_hash(request):
     """The reader's address, hashed with the secret key: enough to rate-limit, nothing to show."""
-    return hashlib.sha256((settings.SECRET_KEY + client_address(request)).encode()).hexdigest()
+    return hashlib.sha256((settings.SECRET_KEY + client_ip(request)).encode()).hexdigest()
 
 
 def _page(request, queryset):
@@ -48,7 +46,7 @@ def _page(request, queryset):
         raise Http404("Không có trang này.") from error
 
 
-@require_GET
+@require_safe
 def home(request):
     commune = request.commune
     featured = selectors.article_featured(commune)
@@ -57,18 +55,19 @@ def home(request):
         "featured": featured,
         "sections": selectors.articles_latest_by_category(commune, exclude_id=featured.pk if featured else None),
         "most_read": selectors.articles_most_read(commune),
+        "latest_report": report_latest(commune),
     }
     return render(request, "news/home.html", context)
 
 
-@require_GET
+@require_safe
 def category(request, slug):
     cat = get_object_or_404(Category.objects.select_related("parent"), commune=request.commune, slug=slug)
     page = _page(request, selectors.category_articles(request.commune, cat))
     return render(request, "news/category.html", {"category": cat, "page": page})
 
 
-@require_GET
+@require_safe
 def tag(request, slug):
     the_tag = get_object_or_404(Tag, commune=request.commune, slug=slug)
     queryset = Article.objects.published(request.commune).for_listing().filter(tags=the_tag)
@@ -86,7 +85,7 @@ def article(request, slug):
             return response
     elif request.method != "GET" and request.method != "HEAD":
         return HttpResponse(status=405)
-    elif not is_bot(request):
+    elif request.method == "GET" and not is_bot(request):
         services.article_view_record(article_id=item.pk, day=timezone.localtime(timezone.now(), VN_TZ).date())
     comments = selectors.comments_approved(item)
     context = {
@@ -126,7 +125,7 @@ def _comment_post(request, item):
     return form, redirect(item.get_absolute_url() + "#y-kien")
 
 
-@require_GET
+@require_safe
 def article_print(request, slug):
     item = selectors.article_for_reader(request.commune, slug)
     if item is None:
@@ -134,7 +133,7 @@ def article_print(request, slug):
     return render(request, "news/article_print.html", {"article": item})
 
 
-@require_GET
+@require_safe
 def article_preview(request, pk):
     """A draft as it will look, for this commune's staff only (404 for anyone else)."""
     user = request.user
@@ -153,7 +152,7 @@ def article_preview(request, pk):
     return response
 
 
-@require_GET
+@require_safe
 def search(request):
     query = (request.GET.get("q") or "").strip()[:200]
     terms = selectors.search_terms(query)
@@ -169,7 +168,7 @@ def search(request):
     return render(request, "news/search.html", {"query": query, "page": page, "terms": terms})
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     host = request.get_host()
     scheme = "https" if request.is_secure() else "http"

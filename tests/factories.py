@@ -120,3 +120,59 @@ class CommentFactory(factory.django.DjangoModelFactory):
     status = Comment.Status.APPROVED
     consent_given_at = factory.LazyFunction(timezone.now)
     consent_text = "Đồng ý"
+
+
+# -- reports ----------------------------------------------------------------------------------
+
+from reports.models import FigureDefinition, Period, ReportFigure, ReportingBody, ReportSummary  # noqa: E402
+
+
+class ReportingBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingBody
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Hội thứ {n}")
+
+
+class FigureDefinitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FigureDefinition
+
+    commune = factory.SubFactory(CommuneFactory)
+    name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
+    unit = "triệu đồng"
+
+
+class ReportSummaryFactory(factory.django.DjangoModelFactory):
+    """A published report (prepared like the service does)."""
+
+    class Meta:
+        model = ReportSummary
+
+    commune = factory.SubFactory(CommuneFactory)
+    body = factory.LazyAttribute(lambda o: ReportingBodyFactory(commune=o.commune))
+    year = 2024
+    period = Period.H1
+    title = factory.Sequence(lambda n: f"Báo cáo sơ kết số {n}")
+    achievements = "<p>Kết quả nổi bật.</p>"
+    status = ReportSummary.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from reports.services import report_prepare
+
+        report = model_class(*args, **kwargs)
+        report_prepare(report)
+        report.save()
+        return report
+
+
+class ReportFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportFigure
+
+    report = factory.SubFactory(ReportSummaryFactory)
+    definition = factory.LazyAttribute(lambda o: FigureDefinitionFactory(commune=o.report.commune))
+    value = 100

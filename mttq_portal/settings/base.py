@@ -221,3 +221,7 @@ CKEDITOR_5_CONFIGS = {
         "link": {"addTargetToExternalLinks": False, "defaultProtocol": "https://"},
     },
 }
+FORMAT_MODULE_PATH = ["mttq_portal.formats"]
+
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses), e.g. "127.0.0.1".
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

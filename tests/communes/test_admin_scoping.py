@@ -10,7 +10,11 @@ from tests.factories import (
     CategoryFactory,
     CommentFactory,
     CommuneHostFactory,
+    FigureDefinitionFactory,
     MembershipFactory,
+    ReportFigureFactory,
+    ReportingBodyFactory,
+    ReportSummaryFactory,
     TagFactory,
 )
 
@@ -30,6 +34,9 @@ def two_communes(commune_a, commune_b, member_of):
     article = ArticleFactory(commune=commune_b, category=category, title="Bài Bí Mật Zeta",
                              status="draft", published_at=None)
     CommentFactory(article=article, name="Người Zeta", body="Bình luận Bí Mật Zeta")
+    body = ReportingBodyFactory(commune=commune_b, name="Hội Zeta")
+    report = ReportSummaryFactory(commune=commune_b, body=body, title="Báo cáo Bí Mật Zeta", status="draft")
+    ReportFigureFactory(report=report, definition=FigureDefinitionFactory(commune=commune_b, name="Chỉ tiêu Zeta"))
     return commune_a, commune_b
 
 
@@ -55,7 +62,8 @@ def test_member_of_commune_a_cannot_reach_anything_of_commune_b(client, two_comm
         assert foreign_objects(model, model_admin, commune_b), f"no {model.__name__} of B to test with"
     leaks = admin_leaks(
         client, commune_b,
-        markers=["Bí Mật Zeta", "Hoàng Thị Zeta", "zeta2.localhost", "Chuyên mục Zeta", "Thẻ Zeta", "Người Zeta"],
+        markers=["Bí Mật Zeta", "Hoàng Thị Zeta", "zeta2.localhost", "Chuyên mục Zeta", "Thẻ Zeta", "Người Zeta",
+                 "Hội Zeta", "Chỉ tiêu Zeta"],
     )
     assert leaks == []
 

@@ -191,7 +191,10 @@ def test_two_simultaneous_saves_of_the_same_version_one_wins_one_is_told(commune
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=save, args=(editor, "Bản A")), threading.Thread(target=save, args=(head, "Bản B"))]
+    threads = [
+        threading.Thread(target=save, args=(editor, "Bản A")),
+        threading.Thread(target=save, args=(head, "Bản B")),
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
