@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "news",
     "reports",
     "stats",
+    "tthc",
+    "polls",
 ]
 
 MIDDLEWARE = [

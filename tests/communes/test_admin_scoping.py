@@ -37,6 +37,15 @@ def two_communes(commune_a, commune_b, member_of):
     body = ReportingBodyFactory(commune=commune_b, name="Hội Zeta")
     report = ReportSummaryFactory(commune=commune_b, body=body, title="Báo cáo Bí Mật Zeta", status="draft")
     ReportFigureFactory(report=report, definition=FigureDefinitionFactory(commune=commune_b, name="Chỉ tiêu Zeta"))
+    # Apps with their own admin models add theirs through tests/<app>/scoping.py.
+    import importlib
+
+    for app in ("stats", "tthc", "polls"):
+        try:
+            module = importlib.import_module(f"tests.{app}.scoping")
+        except ModuleNotFoundError:
+            continue
+        module.make_foreign_objects(commune_b)
     return commune_a, commune_b
 
 
