@@ -37,6 +37,7 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("captcha/", include("captcha.urls")),
     path("bao-cao/", include("reports.urls")),
+    path("thong-ke/", include("stats.urls")),
     path("thu-tuc-hanh-chinh/", include("tthc.urls")),
     path("tham-do/", include("polls.urls")),
     path("", include("news.urls")),

@@ -1,19 +1,16 @@
 """Public news pages. Views stay thin: reads in selectors.py, writes in services.py."""
 import hashlib
-import re
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
 from communes.selectors import user_commune_ids
 from mttq_portal.client_ip import client_ip
-from mttq_portal.vietnamese import VN_TZ
 from reports.selectors import report_latest
 
 from . import selectors, services
@@ -21,18 +18,6 @@ from .forms import CONSENT_TEXT, CommentForm
 from .models import Article, Category, Tag
 
 PAGE_SIZE = 10
-BOT_RE = re.compile(
-    r"bot\b|crawl|spider|slurp|bingpreview|facebookexternalhit|zalo.*(link|preview)|curl|wget|python-requests|"
-    r"httpclient|headless|lighthouse|monitor|uptime",
-    re.IGNORECASE,
-)
-
-
-def is_bot(request):
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    return not agent or bool(BOT_RE.search(agent))
-
-
 def address_hash(request):
     """The reader's address, hashed with the secret key: enough to rate-limit, nothing to show."""
     return hashlib.sha256((settings.SECRET_KEY + client_ip(request)).encode()).hexdigest()
@@ -85,8 +70,6 @@ def article(request, slug):
             return response
     elif request.method != "GET" and request.method != "HEAD":
         return HttpResponse(status=405)
-    elif request.method == "GET" and not is_bot(request):
-        services.article_view_record(article_id=item.pk, day=timezone.localtime(timezone.now(), VN_TZ).date())
     comments = selectors.comments_approved(item)
     context = {
         "article": item,

@@ -167,6 +167,8 @@ def test_hidden_article_answers_404_at_its_address_and_print_address(client, sit
     assert get(client, f"/bai-viet/{hidden.slug}/").status_code == 404
     assert get(client, f"/bai-viet/{hidden.slug}/in/").status_code == 404
     assert get(client, f"/bai-viet/{hidden.slug}/", HTTP_USER_AGENT=BROWSER_UA).status_code == 404
+    # A beacon naming a hidden article (sent by hand) counts no view for it.
+    client.post("/thong-ke/b", {"a": str(hidden.pk)}, HTTP_HOST=HOST_A, HTTP_USER_AGENT=BROWSER_UA)
     hidden.refresh_from_db()
     assert hidden.view_count == 0
 
@@ -645,10 +647,18 @@ def test_tag_page_lists_the_tagged_articles_only(client, commune_a):
 
 # -- view counting ------------------------------------------------------------------------------
 
+def beacon(client, article, **extra):
+    """What the page's beacon.js sends after the page has loaded (the page itself stays cacheable)."""
+    return client.post("/thong-ke/b", {"a": str(article.pk), "p": article.get_absolute_url()}, HTTP_HOST=HOST_A,
+                       **extra)
+
+
 def test_each_browser_view_counts_once(client, commune_a):
     article = ArticleFactory(commune=commune_a)
     for _ in range(2):
-        assert get(client, article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA).status_code == 200
+        response = get(client, article.get_absolute_url(), HTTP_USER_AGENT=BROWSER_UA)
+        assert f'data-article="{article.pk}"' in page(response)
+        assert beacon(client, article, HTTP_USER_AGENT=BROWSER_UA).status_code == 204
     article.refresh_from_db()
     assert article.view_count == 2
     assert ArticleDailyView.objects.get(article=article, day=vn_today()).views == 2
@@ -666,6 +676,7 @@ def test_bots_and_empty_user_agents_do_not_count_as_views(client, commune_a, age
     article = ArticleFactory(commune=commune_a)
     extra = {} if agent is None else {"HTTP_USER_AGENT": agent}
     assert get(client, article.get_absolute_url(), **extra).status_code == 200
+    assert beacon(client, article, **extra).status_code == 204
     article.refresh_from_db()
     assert article.view_count == 0
     assert not ArticleDailyView.objects.filter(article=article).exists()
