@@ -32,7 +32,8 @@ def report_prepare(report):
     for field in SECTIONS:
         setattr(report, field, html_sanitize(getattr(report, field) or ""))
     if not report.slug:
-        base = slugify_vi(f"{report.title} {report.year}", max_length=180) or "bao-cao"
+        title = report.title if str(report.year) in report.title else f"{report.title} {report.year}"
+        base = slugify_vi(title, max_length=180) or "bao-cao"
         slug, n = base, 2
         while ReportSummary.objects.filter(commune_id=report.commune_id, slug=slug).exclude(pk=report.pk).exists():
             slug, n = f"{base}-{n}", n + 1
