@@ -1,23 +1,20 @@
 """The editors' side: articles with their workflow, revisions and photos; categories; comments."""
-import difflib
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from communes.admin_scoping import CommuneScopedAdmin
+from mttq_portal.revision_admin import RevisionAdminMixin, paragraphs
 from mttq_portal.vietnamese import format_datetime_vn
 
 from . import services
 from .images import ImageRejected, image_process
 from .models import Article, ArticleEvent, Category, Comment, GalleryImage, Tag
-from .sanitize import html_to_text
 
 ACTIONS = {
     "_submit_review": "submit",
@@ -145,7 +142,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(CommuneScopedAdmin):
+class ArticleAdmin(RevisionAdminMixin, CommuneScopedAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/news/article/change_form.html"
     list_display = ["title", "category", "status_badge", "published_display", "updated_by", "view_count"]
@@ -247,82 +244,19 @@ class ArticleAdmin(CommuneScopedAdmin):
         })
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    # -- revisions: list, compare, restore (every view starts from the scoped get_object) --------
+    # -- revisions (pages in mttq_portal.revision_admin) -------------------------------------------
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        extra = [
-            path("<path:object_id>/phien-ban/", self.admin_site.admin_view(self.revisions_view),
-                 name="{}_{}_revisions".format(*info)),
-            path("<path:object_id>/phien-ban/so-sanh/", self.admin_site.admin_view(self.revision_compare_view),
-                 name="{}_{}_revision_compare".format(*info)),
-            path("<path:object_id>/phien-ban/<int:number>/khoi-phuc/",
-                 self.admin_site.admin_view(self.revision_restore_view),
-                 name="{}_{}_revision_restore".format(*info)),
-        ]
-        return extra + super().get_urls()
+    def revision_title(self, revision):
+        return revision.title
 
-    def _article_or_404(self, request, object_id):
-        article = self.get_object(request, object_id)
-        if article is None or not self.has_view_permission(request, article):
-            raise PermissionDenied
-        return article
+    def revision_parts(self, revision):
+        return [("Tiêu đề", [revision.title]), ("Sapo", [revision.sapo]), ("Nội dung", paragraphs(revision.body))]
 
-    def revisions_view(self, request, object_id):
-        article = self._article_or_404(request, object_id)
-        revisions = article.revisions.select_related("saved_by").all()
-        context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "article": article,
-            "revisions": revisions, "title": f"Các phiên bản: {article.title}",
-            "can_restore": services.can_edit_article(request.user, article),
-        }
-        return render(request, "admin/news/article/revisions.html", context)
+    def revision_can_restore(self, user, obj):
+        return services.can_edit_article(user, obj)
 
-    def revision_compare_view(self, request, object_id):
-        article = self._article_or_404(request, object_id)
-        try:
-            older = article.revisions.get(number=int(request.GET.get("tu", "")))
-            newer = article.revisions.get(number=int(request.GET.get("den", "")))
-        except (ValueError, article.revisions.model.DoesNotExist):
-            messages.error(request, "Hãy chọn hai phiên bản có thật để so sánh.")
-            return HttpResponseRedirect(reverse("admin:news_article_revisions", args=[article.pk]))
-        if older.number > newer.number:
-            older, newer = newer, older
-        differ = difflib.HtmlDiff(wrapcolumn=70)
-        parts = []
-        for label, before, after in [
-            ("Tiêu đề", older.title, newer.title),
-            ("Sapo", older.sapo, newer.sapo),
-            ("Nội dung", _paragraphs(older.body), _paragraphs(newer.body)),
-        ]:
-            before_lines = before if isinstance(before, list) else [before]
-            after_lines = after if isinstance(after, list) else [after]
-            table = differ.make_table(
-                before_lines, after_lines, f"Phiên bản {older.number}", f"Phiên bản {newer.number}",
-            )
-            parts.append((label, table, before_lines != after_lines))
-        context = {
-            **self.admin_site.each_context(request), "opts": self.opts, "article": article,
-            "older": older, "newer": newer, "parts": parts, "title": f"So sánh phiên bản: {article.title}",
-        }
-        return render(request, "admin/news/article/revision_compare.html", context)
-
-    def revision_restore_view(self, request, object_id, number):
-        article = self._article_or_404(request, object_id)
-        if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:news_article_revisions", args=[article.pk]))
-        revision = get_object_or_404(article.revisions, number=number)
-        services.article_revision_restore(article=article, revision=revision, by=request.user)
-        messages.success(request, f"Đã khôi phục nội dung phiên bản {number} thành một phiên bản mới.")
-        return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
-
-
-def _paragraphs(html):
-    """One line per block of text, so a diff shows what changed paragraph by paragraph."""
-    import re
-
-    blocks = re.split(r"</(?:p|h[1-6]|li|blockquote|figcaption|tr)>", html or "", flags=re.IGNORECASE)
-    return [text for text in (html_to_text(block) for block in blocks) if text]
+    def revision_restore(self, obj, revision, user):
+        services.article_revision_restore(article=obj, revision=revision, by=user)
 
 
 @admin.register(Comment)

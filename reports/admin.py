@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django_ckeditor_5.widgets import CKEditor5Widget
 
 from communes.admin_scoping import CommuneScopedAdmin, CommuneScopedInline
+from mttq_portal.revision_admin import RevisionAdminMixin, paragraphs
 from news.services import can_edit_article, can_publish
 
 from . import services
@@ -96,7 +97,7 @@ class ReportAdminForm(forms.ModelForm):
 
 
 @admin.register(ReportSummary)
-class ReportSummaryAdmin(CommuneScopedAdmin):
+class ReportSummaryAdmin(RevisionAdminMixin, CommuneScopedAdmin):
     form = ReportAdminForm
     change_form_template = "admin/reports/reportsummary/change_form.html"
     inlines = [ReportFigureInline]
@@ -139,6 +140,7 @@ class ReportSummaryAdmin(CommuneScopedAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         report, action = form.instance, getattr(form, "requested_action", None)
+        services.report_snapshot(report, request.user)
         if action == "submit":
             services.report_submit(report=report, by=request.user)
             messages.info(request, "Đã gửi báo cáo để duyệt.")
@@ -159,3 +161,26 @@ class ReportSummaryAdmin(CommuneScopedAdmin):
             allowed = request.user.is_superuser or request.user.memberships.filter(role="board_head").exists()
         context.update({"can_publish": allowed, "report_status": obj.status if obj else None})
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- revisions (pages in mttq_portal.revision_admin) -------------------------------------------
+
+    def revision_title(self, revision):
+        return revision.data.get("title", "")
+
+    def revision_parts(self, revision):
+        names = dict(FigureDefinition.objects.filter(commune_id=revision.report.commune_id).values_list("pk", "name"))
+        data = revision.data
+        return [
+            ("Tiêu đề", [data.get("title", "")]),
+            ("Kết quả nổi bật", paragraphs(data.get("achievements"))),
+            ("Tồn tại, hạn chế", paragraphs(data.get("shortcomings"))),
+            ("Phương hướng, nhiệm vụ", paragraphs(data.get("directions"))),
+            ("Số liệu chủ yếu",
+             [f"{names.get(f['definition_id'], '?')}: {f['value']}" for f in data.get("figures", [])]),
+        ]
+
+    def revision_can_restore(self, user, obj):
+        return services.can_write(user, obj.commune)
+
+    def revision_restore(self, obj, revision, user):
+        services.report_revision_restore(report=obj, revision=revision, by=user)

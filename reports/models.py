@@ -186,3 +186,27 @@ class ReportFigure(models.Model):
     def clean(self):
         if self.definition_id and self.report_id and self.definition.commune_id != self.report.commune_id:
             raise ValidationError({"definition": "Chỉ tiêu phải thuộc danh mục của cùng đơn vị."})
+
+
+class ReportRevision(models.Model):
+    """A snapshot of a report summary at every save (text and key figures), to compare and restore."""
+
+    commune_lookup = "report__commune"
+
+    report = models.ForeignKey(
+        ReportSummary, verbose_name="báo cáo", on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField("số phiên bản")
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người lưu", null=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField("lưu lúc", default=timezone.now)
+    data = models.JSONField("nội dung")
+
+    class Meta:
+        verbose_name = "phiên bản báo cáo"
+        verbose_name_plural = "phiên bản báo cáo"
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["report", "number"], name="report_revision_number_unique")]
+
+    def __str__(self):
+        return f"{self.report} — phiên bản {self.number}"

@@ -8,7 +8,7 @@ from news.sanitize import html_sanitize
 from news.services import can_publish, can_write
 
 from .files import report_file_validate
-from .models import ReportSummary
+from .models import ReportFigure, ReportRevision, ReportSummary
 
 SECTIONS = ("achievements", "shortcomings", "directions")
 
@@ -135,4 +135,52 @@ def report_withdraw(*, report, by):
         raise ValidationError("Chỉ gỡ được báo cáo đã đăng.")
     current.status = ReportSummary.Status.WITHDRAWN
     current.save(update_fields=["status", "updated_at"])
+    return current
+
+
+SNAPSHOT_FIELDS = ("title", "conference", "signatory", *SECTIONS)
+
+
+def report_snapshot(report, by):
+    """Keep this save as a revision: the text fields and the key figures (values as strings)."""
+    number = (report.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    data = {field: getattr(report, field) for field in SNAPSHOT_FIELDS}
+    data["conference_date"] = report.conference_date.isoformat() if report.conference_date else None
+    data["figures"] = [
+        {"definition_id": f.definition_id, "value": str(f.value), "target": None if f.target is None else str(f.target),
+         "note": f.note}
+        for f in report.figures.all()
+    ]
+    return ReportRevision.objects.create(report=report, number=number, saved_by=by, data=data)
+
+
+@transaction.atomic
+def report_revision_restore(*, report, revision, by):
+    """Bring back an older revision's text and figures as a new version (nothing is lost)."""
+    from datetime import date
+    from decimal import Decimal
+
+    current = ReportSummary.objects.select_for_update().get(pk=report.pk)
+    if revision.report_id != current.pk:
+        raise PermissionDenied("Phiên bản không thuộc báo cáo này.")
+    if current.status == ReportSummary.Status.PUBLISHED and not can_publish(by, current.commune):
+        raise PermissionDenied("Báo cáo đã đăng chỉ Trưởng Ban Biên tập được sửa.")
+    if not can_write(by, current.commune):
+        raise PermissionDenied("Bạn không có quyền sửa báo cáo này.")
+    data = revision.data
+    for field in SNAPSHOT_FIELDS:
+        setattr(current, field, data.get(field) or "")
+    current.conference_date = date.fromisoformat(data["conference_date"]) if data.get("conference_date") else None
+    current.version += 1
+    current.updated_by = by
+    report_prepare(current)
+    current.save()
+    allowed = set(current.commune.figure_definitions.values_list("pk", flat=True))
+    current.figures.all().delete()
+    ReportFigure.objects.bulk_create([
+        ReportFigure(report=current, definition_id=f["definition_id"], value=Decimal(f["value"]),
+                     target=None if f["target"] is None else Decimal(f["target"]), note=f.get("note", ""))
+        for f in data.get("figures", []) if f["definition_id"] in allowed
+    ])
+    report_snapshot(current, by)
     return current

@@ -225,3 +225,47 @@ def test_official_creates_a_report_with_figures_in_the_admin_and_an_exe_is_refus
     assert "125,5" in page, page
     assert "<svg" in page
     assert "Hội nghị lần thứ VI" in page and "04/07/2025" in page
+
+
+@pytest.mark.django_db
+def test_report_revisions_compare_and_restore_text_and_figures(client, commune_a, officials):
+    body = ReportingBodyFactory(commune=commune_a)
+    fund = FigureDefinitionFactory(commune=commune_a, name="Quỹ Vì người nghèo")
+    client.force_login(officials["head"])
+    form = {
+        "commune": commune_a.pk, "body": body.pk, "year": "2025", "period": "year", "title": "Tổng kết năm 2025",
+        "slug": "", "conference": "", "conference_date": "", "achievements": "<p>Bản đầu.</p>", "shortcomings": "",
+        "directions": "", "signatory": "", "figures-TOTAL_FORMS": "1", "figures-INITIAL_FORMS": "0",
+        "figures-MIN_NUM_FORMS": "0", "figures-MAX_NUM_FORMS": "1000", "figures-0-definition": fund.pk,
+        "figures-0-value": "10", "figures-0-target": "", "figures-0-note": "",
+    }
+    assert client.post("/quan-tri/reports/reportsummary/add/", form, HTTP_HOST=HOST).status_code == 302
+    report = ReportSummary.objects.get()
+    figure = report.figures.get()
+    form.update({"achievements": "<p>Bản sửa.</p>", "expected_version": "1", "figures-INITIAL_FORMS": "1",
+                 "figures-0-id": figure.pk, "figures-0-report": report.pk, "figures-0-value": "20"})
+    changed = client.post(f"/quan-tri/reports/reportsummary/{report.pk}/change/", form, HTTP_HOST=HOST)
+    assert changed.status_code == 302, changed.context["adminform"].form.errors
+    assert report.revisions.count() == 2
+    compare = client.get(f"/quan-tri/reports/reportsummary/{report.pk}/phien-ban/so-sanh/?tu=1&den=2", HTTP_HOST=HOST)
+    text = compare.content.decode().replace("&nbsp;", " ")
+    assert "Bản đầu." in text and "Bản sửa." in text and "Quỹ" in text
+    restore = client.post(f"/quan-tri/reports/reportsummary/{report.pk}/phien-ban/1/khoi-phuc/", HTTP_HOST=HOST)
+    assert restore.status_code == 302
+    report.refresh_from_db()
+    assert report.achievements == "<p>Bản đầu.</p>"
+    assert report.figures.get().value == Decimal("10")
+    assert report.revisions.count() == 3
+
+
+@pytest.mark.django_db
+def test_revisions_of_another_communes_report_are_out_of_reach(client, commune_a, commune_b, member_of):
+    foreign = ReportSummaryFactory(commune=commune_b, title="Báo cáo Zeta")
+    services.report_snapshot(foreign, None)
+    client.force_login(member_of(commune_a, Membership.Role.BOARD_HEAD))
+    for url in [f"/quan-tri/reports/reportsummary/{foreign.pk}/phien-ban/",
+                f"/quan-tri/reports/reportsummary/{foreign.pk}/phien-ban/so-sanh/?tu=1&den=1"]:
+        response = client.get(url, HTTP_HOST=HOST)
+        assert response.status_code in (302, 403, 404) and "Báo cáo Zeta" not in response.content.decode()
+    client.post(f"/quan-tri/reports/reportsummary/{foreign.pk}/phien-ban/1/khoi-phuc/", HTTP_HOST=HOST)
+    assert foreign.revisions.count() == 1
