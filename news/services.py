@@ -198,16 +198,26 @@ def _locked(article):
 
 
 @transaction.atomic
-def article_submit(*, article, by):
+def _article_move(*, article, by, allowed, sources, target, action, denied, invalid, note=""):
+    """One workflow step: lock the row, check who and from where, change status, record it."""
     current = _locked(article)
-    if not can_write(by, current.commune):
-        raise PermissionDenied("Bạn không có quyền gửi duyệt bài của đơn vị này.")
-    if current.status not in (Article.Status.DRAFT, Article.Status.WITHDRAWN):
-        raise ValidationError("Chỉ gửi duyệt được bài đang là bản nháp hoặc đã gỡ.")
-    current.status = Article.Status.PENDING
+    if not allowed(by, current.commune):
+        raise PermissionDenied(denied)
+    if current.status not in sources:
+        raise ValidationError(invalid)
+    current.status = target
     current.save(update_fields=["status", "updated_at"])
-    _event(current, ArticleEvent.Action.SUBMITTED, by)
+    _event(current, action, by, note)
     return current
+
+
+def article_submit(*, article, by):
+    return _article_move(
+        article=article, by=by, allowed=can_write, sources=(Article.Status.DRAFT, Article.Status.WITHDRAWN),
+        target=Article.Status.PENDING, action=ArticleEvent.Action.SUBMITTED,
+        denied="Bạn không có quyền gửi duyệt bài của đơn vị này.",
+        invalid="Chỉ gửi duyệt được bài đang là bản nháp hoặc đã gỡ.",
+    )
 
 
 @transaction.atomic
@@ -230,30 +240,20 @@ def article_publish(*, article, by, at=None):
     return current
 
 
-@transaction.atomic
 def article_withdraw(*, article, by, note=""):
-    current = _locked(article)
-    if not can_publish(by, current.commune):
-        raise PermissionDenied("Chỉ Trưởng Ban Biên tập được gỡ bài.")
-    if current.status != Article.Status.PUBLISHED:
-        raise ValidationError("Chỉ gỡ được bài đã đăng hoặc đã hẹn giờ.")
-    current.status = Article.Status.WITHDRAWN
-    current.save(update_fields=["status", "updated_at"])
-    _event(current, ArticleEvent.Action.WITHDRAWN, by, note)
-    return current
+    return _article_move(
+        article=article, by=by, allowed=can_publish, sources=(Article.Status.PUBLISHED,),
+        target=Article.Status.WITHDRAWN, action=ArticleEvent.Action.WITHDRAWN, note=note,
+        denied="Chỉ Trưởng Ban Biên tập được gỡ bài.", invalid="Chỉ gỡ được bài đã đăng hoặc đã hẹn giờ.",
+    )
 
 
-@transaction.atomic
 def article_return_to_draft(*, article, by, note=""):
-    current = _locked(article)
-    if not can_publish(by, current.commune):
-        raise PermissionDenied("Chỉ Trưởng Ban Biên tập được trả bài.")
-    if current.status != Article.Status.PENDING:
-        raise ValidationError("Chỉ trả lại được bài đang chờ duyệt.")
-    current.status = Article.Status.DRAFT
-    current.save(update_fields=["status", "updated_at"])
-    _event(current, ArticleEvent.Action.RETURNED, by, note)
-    return current
+    return _article_move(
+        article=article, by=by, allowed=can_publish, sources=(Article.Status.PENDING,),
+        target=Article.Status.DRAFT, action=ArticleEvent.Action.RETURNED, note=note,
+        denied="Chỉ Trưởng Ban Biên tập được trả bài.", invalid="Chỉ trả lại được bài đang chờ duyệt.",
+    )
 
 
 @transaction.atomic
