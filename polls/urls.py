@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "polls"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.poll_list, name="list"),
+    path("<int:pk>/", views.poll_detail, name="detail"),
+    path("<int:pk>/bieu-quyet/", views.poll_vote, name="vote"),
+]

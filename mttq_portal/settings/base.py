@@ -187,6 +187,8 @@ CSRF_FAILURE_VIEW = "mttq_portal.views.csrf_failure"
 
 # Reader comments: per-address rate (django-ratelimit syntax) and the captcha.
 COMMENT_RATE = os.environ.get("COMMENT_RATE", "5/10m")
+# Poll votes allowed per address (django-ratelimit syntax), across all polls.
+POLL_VOTE_RATE = os.environ.get("POLL_VOTE_RATE", "10/h")
 CAPTCHA_LENGTH = 5
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.random_char_challenge"
 CAPTCHA_LETTER_ROTATION = (-25, 25)
