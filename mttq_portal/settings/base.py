@@ -229,3 +229,6 @@ FORMAT_MODULE_PATH = ["mttq_portal.formats"]
 
 # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses), e.g. "127.0.0.1".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# How long the TTHC side box is cached per commune (every change clears it at once).
+TTHC_BOX_CACHE_SECONDS = int(os.environ.get("TTHC_BOX_CACHE_SECONDS", "300"))
