@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
@@ -232,3 +233,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 
 # How long the TTHC side box is cached per commune (every change clears it at once).
 TTHC_BOX_CACHE_SECONDS = int(os.environ.get("TTHC_BOX_CACHE_SECONDS", "300"))
+
+# Form widgets render through TEMPLATES, so templates/captcha/widgets/captcha.html can replace the
+# package's (which is neither Vietnamese nor valid HTML).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
