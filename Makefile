@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-test migrate demo serve lint check-deploy clean
+.PHONY: run test install install-test migrate demo serve lint check-deploy clean screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: install-test
 	$(PY) manage.py makemigrations --check --dry-run --settings=mttq_portal.settings.test
 	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+## make screenshots: regenerate docs/screenshots/*.png (shown in the README) in Chromium
+screenshots: install-test
+	SCREENSHOTS=1 REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/browser/test_screenshots.py
 
 lint: install-test
 	$(PY) -m ruff check .

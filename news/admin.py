@@ -15,6 +15,7 @@ from mttq_portal.vietnamese import format_datetime_vn
 from . import services
 from .images import ImageRejected, image_process
 from .models import Article, ArticleEvent, Category, Comment, GalleryImage, Tag
+from .sanitize import html_sanitize
 
 ACTIONS = {
     "_submit_review": "submit",
@@ -107,6 +108,14 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
         self.fields["body"].required = True
 
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        if services.images_without_alt(html_sanitize(body)):
+            raise ValidationError(
+                "Ảnh trong nội dung cần có mô tả: bấm vào ảnh, chọn nút «Đổi chữ alt của ảnh» và tả ảnh chụp gì."
+            )
+        return body
+
     def clean_cover(self):
         upload = self.cleaned_data.get("cover")
         self.new_cover = None
@@ -158,6 +167,10 @@ class ArticleAdmin(RevisionAdminMixin, CommuneScopedAdmin):
         ("Thông tin khác", {"fields": ["author_byline", "source", "tags", "is_featured", "related_report",
                                        "published_at", "expected_version"]}),
     ]
+
+    def view_on_site(self, obj):
+        """Django's "Xem trên trang web" only for what citizens can actually open."""
+        return obj.get_absolute_url() if obj.is_visible else None
 
     @admin.display(description="trạng thái", ordering="status")
     def status_badge(self, obj):

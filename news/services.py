@@ -72,6 +72,14 @@ def body_render(body_clean):
     return _TABLE_CLOSE.sub("</table></div>", html)
 
 
+_IMG_ALT = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+
+
+def images_without_alt(html):
+    """Images whose alt text is missing or empty (every image needs a meaningful description)."""
+    return [tag for tag in _IMG_ALT.findall(html or "") if not re.search(r'\balt="[^"]*\S[^"]*"', tag)]
+
+
 def _unique_slug(article):
     base = slugify_vi(article.title, max_length=180) or "bai-viet"
     slug, n = base, 2
@@ -183,6 +191,9 @@ def article_save(*, article, by, expected_version=None, cover_upload=None):
             raise ValidationError({"cover": error.message}) from error
     article.updated_by = by
     article_prepare(article)
+    if images_without_alt(article.body):
+        raise ValidationError({"body": "Ảnh trong nội dung cần có mô tả (bấm vào ảnh, chọn «Đổi chữ alt của ảnh» "
+                                       "và tả ảnh chụp gì) để người khiếm thị cũng hiểu."})
     article.full_clean(exclude=["cover"])
     article.save()
     _event(article, ArticleEvent.Action.CREATED if is_new else ArticleEvent.Action.EDITED, by)

@@ -112,6 +112,9 @@ class ReportSummaryAdmin(RevisionAdminMixin, CommuneScopedAdmin):
         ("Tệp báo cáo gốc (PDF, DOCX, XLSX; tối đa 20 MB)", {"fields": ["original_file", "expected_version"]}),
     ]
 
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.status == ReportSummary.Status.PUBLISHED else None
+
     @admin.display(description="kỳ", ordering="year")
     def period_display(self, obj):
         return obj.period_label

@@ -88,3 +88,32 @@ def test_language_and_time_zone_are_vietnamese():
 def test_no_model_change_lacks_a_migration():
     result = run_django(["makemigrations", "--check", "--dry-run"], DJANGO_SETTINGS_MODULE="mttq_portal.settings.test")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_serves_versioned_static_files_with_long_cache_lifetimes(tmp_path):
+    """collectstatic + WhiteNoise's manifest storage: hashed names, cached for a year, immutable."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production", "SECRET_KEY": SECRET,
+        "ALLOWED_HOSTS": "*", "STATIC_ROOT": str(tmp_path / "static"), "SECURE_SSL_REDIRECT": "0",
+    }
+    collected = run_django(["collectstatic", "--noinput", "-v0"], **env)
+    assert collected.returncode == 0, collected.stderr
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "from django.templatetags.static import static\n"
+        "url = static('css/site.css')\n"
+        "response = Client().get(url, HTTP_HOST='x.vn')\n"
+        "print(json.dumps([url, response.status_code, response.headers.get('Cache-Control', '')]))\n"
+    )
+    base = {k: v for k, v in os.environ.items() if k not in IGNORED_ENV}
+    base.update(env)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    import json
+    import re
+
+    url, status, cache_control = json.loads(result.stdout.strip().splitlines()[-1])
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", url)
+    assert status == 200
+    assert "immutable" in cache_control and "max-age=315360000" in cache_control

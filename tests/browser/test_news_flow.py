@@ -74,6 +74,14 @@ def test_editor_writes_with_a_photo_head_publishes_citizen_reads(page, live_serv
         file_input.first.set_input_files(str(_photo(tmp_path)))
     assert upload.value.status == 200, upload.value.text()
     page.wait_for_selector(".ck-editor__editable img[src*='/media/renditions/body/']")
+    # Without a description the form refuses the image, keeping everything typed.
+    page.click("input[name=_submit_review]")
+    assert "Ảnh trong nội dung cần có mô tả" in page.locator(".errorlist").first.inner_text()
+    assert page.input_value("#id_title") == "Mặt trận thị trấn ra quân Ngày Chủ nhật xanh"
+    page.locator(".ck-editor__editable img").first.click()
+    page.locator("button[data-cke-tooltip-text='Đổi chữ alt của ảnh']").click()
+    page.locator(".ck-balloon-panel_visible input").first.fill("Đoàn viên dọn vệ sinh đường làng")
+    page.keyboard.press("Enter")
     page.click("input[name=_submit_review]")
     page.wait_for_selector(".messagelist")
     assert "gửi bài cho Trưởng Ban Biên tập" in page.locator(".messagelist").inner_text()

@@ -85,3 +85,42 @@ def test_public_pages_are_valid_html(client, demo, tmp_path):
     errors = [(demo[files.index(m["url"].replace("file:", ""))], m.get("lastLine"), m["message"])
               for m in messages if m.get("type") == "error"]
     assert errors == []
+
+
+def test_article_with_three_phone_photos_weighs_under_500_kb_on_a_phone(page, live_server, transactional_db):
+    """12-megapixel photos in, a light page out: renditions, srcset-free <picture>, lazy images."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from news.services import article_prepare, image_upload_process
+    from tests.factories import ArticleFactory, commune_with_host
+
+    def phone_photo(seed):
+        image = Image.effect_noise((4000, 3000), 40).convert("RGB")
+        overlay = Image.new("RGB", (4000, 3000), (40 + seed * 60, 120, 60))
+        image = Image.blend(image, overlay, 0.6)
+        buffer = BytesIO()
+        image.save(buffer, format="JPEG", quality=92)
+        return SimpleUploadedFile(f"anh{seed}.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    commune = commune_with_host(HOST, "Thị trấn Sao Vàng", title_line="Trang thông tin điện tử thị trấn Sao Vàng")
+    urls = []
+    for seed in (1, 2):
+        _name, renditions = image_upload_process(phone_photo(seed), folder="body")
+        urls.append("/media/" + renditions["content"]["jpeg"])
+    paragraphs = "".join(f"<p>{'Nội dung bài viết dài. ' * 40}</p>" for _ in range(3))
+    article = ArticleFactory(commune=commune, title="Bài có ba ảnh", cover_alt="Ảnh bìa",
+                             body=paragraphs + "".join(f'<figure class="image"><img src="{u}" alt="Ảnh {i}"></figure>'
+                                                       for i, u in enumerate(urls)) + paragraphs)
+    article.cover.name, article.renditions = image_upload_process(phone_photo(3), folder="articles")
+    article_prepare(article)
+    article.save()
+    transferred = []
+    page.on("requestfinished", lambda request: transferred.append(request.sizes()["responseBodySize"]
+                                                                  + request.sizes()["responseHeadersSize"]))
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"http://{HOST}.localhost:{live_server.url.rsplit(':', 1)[1]}{article.get_absolute_url()}")
+    page.wait_for_load_state("networkidle")
+    assert sum(transferred) < int(os.environ.get("PAGE_BUDGET", 500 * 1024)), f"{sum(transferred)} bytes"

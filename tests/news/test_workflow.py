@@ -203,3 +203,14 @@ def test_two_simultaneous_saves_of_the_same_version_one_wins_one_is_told(commune
     winner = next(text for kind, text in outcomes if kind == "saved")
     stored = Article.objects.get(pk=article.pk)
     assert stored.body == f"<p>{winner}</p>" and stored.version == 2
+
+
+@pytest.mark.django_db
+def test_body_images_need_a_description(commune_a, people):
+    article = Article(commune=commune_a, category=CategoryFactory(commune=commune_a), title="Ảnh", sapo="S",
+                      body='<p>Chữ</p><figure class="image"><img src="/media/a.jpg" alt=""></figure>')
+    with pytest.raises(ValidationError) as error:
+        services.article_save(article=article, by=people["editor"])
+    assert "Ảnh trong nội dung cần có mô tả" in str(error.value)
+    article.body = '<figure class="image"><img src="/media/a.jpg" alt="Đại biểu dự hội nghị"></figure>'
+    assert services.article_save(article=article, by=people["editor"]).pk
