@@ -44,6 +44,16 @@ class CommuneScopedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._object_in_scope(request, obj)
 
+    def get_changelist_instance(self, request):
+        """A date filter like ?published_at__year=99999999999 overflows in Django's date code; treat
+        it as a bad parameter (Django then shows the list with ?e=1) instead of a server error."""
+        from django.contrib.admin.options import IncorrectLookupParameters
+
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(str(error)) from error
+
     def get_list_filter(self, request):
         """A filter on a relation lists only related objects found in the scoped queryset
         (``RelatedOnlyFieldListFilter``), so no other commune's names appear in the sidebar."""

@@ -328,7 +328,7 @@ class Comment(models.Model):
     consent_given_at = models.DateTimeField("đồng ý xử lý dữ liệu lúc")
     consent_text = models.CharField("nội dung đồng ý", max_length=500)
     address_hash = models.CharField("mã địa chỉ truy cập", max_length=64, blank=True, editable=False)
-    submission_id = models.UUIDField("mã lần gửi", default=uuid.uuid4, unique=True, editable=False)
+    submission_id = models.UUIDField("mã lần gửi", default=uuid.uuid4, editable=False)
     personal_data_erased_at = models.DateTimeField("đã xóa dữ liệu cá nhân lúc", null=True, blank=True, editable=False)
     created_at = models.DateTimeField("gửi lúc", auto_now_add=True)
     moderated_by = models.ForeignKey(
@@ -344,6 +344,9 @@ class Comment(models.Model):
         verbose_name_plural = "bình luận"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_article_status")]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "submission_id"], name="comment_submission_once_per_article")
+        ]
 
     def __str__(self):
         return f"{self.name}: {self.body[:60]}"

@@ -303,7 +303,7 @@ class CommentResult:
 @transaction.atomic
 def comment_create(*, article, name, email, body, consent_text, address_hash, submission_id):
     """Store a reader's comment for moderation. The same submission twice stores it once."""
-    existing = Comment.objects.filter(submission_id=submission_id).first()
+    existing = Comment.objects.filter(article=article, submission_id=submission_id).first()
     if existing is not None:
         return CommentResult(existing, False)
     try:
@@ -314,7 +314,7 @@ def comment_create(*, article, name, email, body, consent_text, address_hash, su
                 submission_id=submission_id,
             )
     except IntegrityError:
-        return CommentResult(Comment.objects.get(submission_id=submission_id), False)
+        return CommentResult(Comment.objects.get(article=article, submission_id=submission_id), False)
     return CommentResult(comment, True)
 
 

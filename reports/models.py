@@ -61,6 +61,23 @@ class FigureDefinition(models.Model):
         return f"{self.name} ({self.unit})"
 
 
+def private_storage():
+    """Original report files live outside MEDIA_ROOT: drafts and withdrawn reports must not be
+    reachable at a guessable /media/ address; the download view checks and serves them."""
+    from django.core.files.storage import FileSystemStorage
+
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+
+
+def report_file_path(instance, filename):
+    """A random name (never the uploader's): reports/<year>/<hex>.<ext>."""
+    import uuid
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    extension = extension if extension in {"pdf", "docx", "xlsx"} else "bin"
+    return f"reports/{timezone.now():%Y}/{uuid.uuid4().hex}.{extension}"
+
+
 class Period(models.TextChoices):
     Q1 = "q1", "Quý I"
     H1 = "h1", "6 tháng đầu năm"
@@ -111,7 +128,9 @@ class ReportSummary(models.Model):
     shortcomings = models.TextField("tồn tại, hạn chế", blank=True)
     directions = models.TextField("phương hướng, nhiệm vụ", blank=True)
     signatory = models.CharField("người ký", max_length=150, blank=True)
-    original_file = models.FileField("tệp báo cáo gốc", upload_to="reports/%Y/", blank=True)
+    original_file = models.FileField(
+        "tệp báo cáo gốc", upload_to=report_file_path, storage=private_storage, blank=True, max_length=200
+    )
     original_filename = models.CharField("tên tệp gốc", max_length=255, blank=True, editable=False)
     original_content_type = models.CharField("loại tệp", max_length=100, blank=True, editable=False)
     original_size = models.PositiveIntegerField("dung lượng", default=0, editable=False)

@@ -152,6 +152,9 @@ class DatabaseCounter:
     def flush(self):
         return 0
 
+    def maybe_flush(self):
+        return 0
+
 
 # -- Redis store --------------------------------------------------------------------------------
 
@@ -216,10 +219,9 @@ class RedisCounter:
         if result == -1:
             self._seed(commune_id, day, keys)
             result = self._hit(keys=key_list, args=args)
-        self._maybe_flush()
         return result == 1
 
-    def _maybe_flush(self):
+    def maybe_flush(self):
         interval = int(getattr(settings, "STATS_FLUSH_SECONDS", 60))
         if self.client.set(f"{self.prefix}:flushlock", "1", nx=True, ex=max(1, interval)):
             self.flush()

@@ -47,13 +47,18 @@ def beacon(request):
     if commune is None or is_bot(request):
         return response
     visitor, is_new = visitor_id(request)
+    counter = visit_counter()
     try:
-        visit_counter().hit(commune_id=commune.pk, visitor=visitor)
+        counter.hit(commune_id=commune.pk, visitor=visitor)
     except Exception:  # Redis unreachable: count in the database rather than lose the visit
         log.exception("Redis counter failed; counting in the database")
         DatabaseCounter().hit(commune_id=commune.pk, visitor=visitor)
+    try:
+        counter.maybe_flush()  # apart from the count, so a failed copy never counts a visit twice
+    except Exception:
+        log.exception("Copying visit counters to the database failed; the next flush retries")
     article_id = (request.POST.get("a") or request.GET.get("a") or "").strip()
-    if article_id.isdigit():
+    if re.fullmatch(r"[0-9]{1,18}", article_id):  # ASCII digits only: "²".isdigit() is True too
         from news.models import Article
         from news.services import article_view_record
 

@@ -13,6 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media" / "private"  # noqa: F405
 COMMUNE_HOST_CACHE_SECONDS = 300
 if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = "mttq-test"  # noqa: F405

@@ -216,3 +216,10 @@ def test_moderation_approves_and_erases_personal_data(client, commune_a, desk):
                 HTTP_HOST=HOST)
     comment.refresh_from_db()
     assert comment.email == "" and comment.name == "(đã xóa)" and comment.personal_data_erased_at
+
+
+@pytest.mark.django_db
+def test_absurd_date_filter_in_the_admin_is_refused_not_a_server_error(client, commune_a, desk):
+    client.force_login(desk["editor"])
+    response = client.get("/quan-tri/news/article/?published_at__year=99999999999", HTTP_HOST=HOST)
+    assert response.status_code in (200, 302)

@@ -214,3 +214,14 @@ def test_body_images_need_a_description(commune_a, people):
     assert "Ảnh trong nội dung cần có mô tả" in str(error.value)
     article.body = '<figure class="image"><img src="/media/a.jpg" alt="Đại biểu dự hội nghị"></figure>'
     assert services.article_save(article=article, by=people["editor"]).pk
+
+
+@pytest.mark.django_db
+def test_the_same_submission_id_on_two_articles_stores_both_comments(commune_a):
+    import uuid
+
+    token = uuid.uuid4()
+    first, second = ArticleFactory(commune=commune_a), ArticleFactory(commune=commune_a)
+    common = dict(name="An", email="", body="Ý kiến", consent_text="Đồng ý", address_hash="h", submission_id=token)
+    assert services.comment_create(article=first, **common).created is True
+    assert services.comment_create(article=second, **common).created is True

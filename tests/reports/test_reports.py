@@ -269,3 +269,16 @@ def test_revisions_of_another_communes_report_are_out_of_reach(client, commune_a
         assert response.status_code in (302, 403, 404) and "Báo cáo Zeta" not in response.content.decode()
     client.post(f"/quan-tri/reports/reportsummary/{foreign.pk}/phien-ban/1/khoi-phuc/", HTTP_HOST=HOST)
     assert foreign.revisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_original_files_are_private_with_random_names(client, commune_a, officials, settings):
+    report = ReportSummaryFactory(commune=commune_a, status="draft")
+    services.report_attach_file(report, SimpleUploadedFile("bao-cao-mat.pdf", PDF))
+    services.report_save(report=report, by=officials["editor"])
+    name = report.original_file.name
+    assert "bao-cao-mat" not in name and name.endswith(".pdf")
+    path = report.original_file.path
+    assert str(settings.PRIVATE_MEDIA_ROOT) in path and str(settings.MEDIA_ROOT / "reports") not in path
+    # A draft's file is not downloadable through the view either.
+    assert client.get(f"/bao-cao/{report.slug}/tep-goc/", HTTP_HOST=HOST).status_code == 404

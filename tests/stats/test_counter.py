@@ -135,3 +135,13 @@ def test_pages_stay_cacheable_they_set_no_cookie_and_count_nothing(client, commu
     assert "mttq_vid" not in response.cookies
     assert 'src="/static/js/beacon.js"' in response.content.decode()
     assert not DailyVisit.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999", "-1", "1.5", "<script>", "1" * 500])
+def test_beacon_ignores_odd_article_ids(client, commune_a, value):
+    response = client.post("/thong-ke/b", {"a": value}, HTTP_HOST="thanhmien.localhost",
+                           HTTP_USER_AGENT="Mozilla/5.0 Chrome/130")
+    assert response.status_code == 204
+    assert client.get("/thong-ke/b", {"a": value}, HTTP_HOST="thanhmien.localhost",
+                      HTTP_USER_AGENT="Mozilla/5.0 Chrome/130").status_code == 200
