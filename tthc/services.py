@@ -2,6 +2,7 @@
 repeat), pulling from the province, and clearing the cached box."""
 from dataclasses import dataclass
 import logging
+import secrets
 import time
 
 from django.core.cache import cache
@@ -140,12 +141,15 @@ def tthc_sync(connection, *, periods=None, interactive=False, sleep=time.sleep):
     timeout = min(connection.timeout_seconds, INTERACTIVE_MAX_TIMEOUT) if interactive else connection.timeout_seconds
     periods = periods or sync_periods_default()
     lock_seconds = int(len(periods) * attempts * (timeout * 2 + float(connection.backoff_seconds) * 2 ** attempts)) + 60
-    if not cache.add(lock_key, "1", lock_seconds):
+    token = secrets.token_hex(8)
+    if not cache.add(lock_key, token, lock_seconds):
         return SyncOutcome(ok=False, skipped=True, message="Đang có một lần đồng bộ khác chạy; bỏ qua lần này.")
     try:
         return _sync_locked(connection, periods=periods, attempts=attempts, timeout=timeout, sleep=sleep)
     finally:
-        cache.delete(lock_key)
+        # Release only our own lock: if it expired and another run took it, leave theirs alone.
+        if cache.get(lock_key) == token:
+            cache.delete(lock_key)
 
 
 def _sync_locked(connection, *, periods, attempts, timeout, sleep):
