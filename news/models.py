@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
+from mttq_portal.models import EditorialContent
 
 
 class Category(models.Model):
@@ -107,13 +108,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
-class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Bản nháp"
-        PENDING = "pending", "Chờ duyệt"
-        PUBLISHED = "published", "Đã đăng"
-        WITHDRAWN = "withdrawn", "Đã gỡ"
-
+class Article(EditorialContent):
     commune_lookup = "commune"
 
     commune = models.ForeignKey(Commune, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="articles")
@@ -146,24 +141,11 @@ class Article(models.Model):
         "reports.ReportSummary", verbose_name="báo cáo liên quan", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="articles", help_text="Báo cáo đã đăng của cùng hội nghị, nếu bài viết về hội nghị đó.",
     )
-    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "thời điểm đăng", null=True, blank=True,
         help_text="Để trống để đăng ngay; chọn thời điểm trong tương lai để hẹn giờ.",
     )
     view_count = models.PositiveBigIntegerField("lượt xem", default=0, editable=False)
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người tạo", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người sửa cuối", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", editable=False,
-    )
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
-
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
+from mttq_portal.models import EditorialContent
 
 
 class ReportingBody(models.Model):
@@ -103,13 +104,7 @@ class ReportQuerySet(models.QuerySet):
         )
 
 
-class ReportSummary(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Bản nháp"
-        PENDING = "pending", "Chờ duyệt"
-        PUBLISHED = "published", "Đã đăng"
-        WITHDRAWN = "withdrawn", "Đã gỡ"
-
+class ReportSummary(EditorialContent):
     commune_lookup = "commune"
 
     commune = models.ForeignKey(Commune, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="reports")
@@ -134,15 +129,7 @@ class ReportSummary(models.Model):
     original_filename = models.CharField("tên tệp gốc", max_length=255, blank=True, editable=False)
     original_content_type = models.CharField("loại tệp", max_length=100, blank=True, editable=False)
     original_size = models.PositiveIntegerField("dung lượng", default=0, editable=False)
-    status = models.CharField("trạng thái", max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField("đăng lúc", null=True, blank=True)
-    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False, verbose_name="người tạo")
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", editable=False, verbose_name="người sửa cuối")
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("sửa lúc", auto_now=True)
 
     objects = ReportQuerySet.as_manager()
 
