@@ -26,3 +26,19 @@ class EditorialContent(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SlugFromName(models.Model):
+    """Fill an empty ``slug`` from ``name`` on save, keeping every Vietnamese letter."""
+
+    slug_fallback = "muc"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from mttq_portal.vietnamese import slugify_vi
+
+        if not self.slug:
+            self.slug = slugify_vi(self.name, max_length=self._meta.get_field("slug").max_length) or self.slug_fallback
+        super().save(*args, **kwargs)

@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
-from mttq_portal.models import EditorialContent
+from mttq_portal.models import EditorialContent, SlugFromName
 
 
-class Category(models.Model):
+class Category(SlugFromName):
     """A chuyên mục, nestable one level ("Tin tức" › "Chính trị - Kinh tế")."""
 
     commune_lookup = "commune"
+    slug_fallback = "chuyen-muc"
 
     commune = models.ForeignKey(Commune, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="categories")
     parent = models.ForeignKey(
@@ -55,19 +56,13 @@ class Category(models.Model):
                     {"parent": "Chuyên mục này đã có chuyên mục con nên không thể lồng vào chuyên mục khác."}
                 )
 
-    def save(self, *args, **kwargs):
-        from mttq_portal.vietnamese import slugify_vi
-
-        if not self.slug:
-            self.slug = slugify_vi(self.name, max_length=140) or "chuyen-muc"
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("news:category", kwargs={"slug": self.slug})
 
 
-class Tag(models.Model):
+class Tag(SlugFromName):
     commune_lookup = "commune"
+    slug_fallback = "the"
 
     commune = models.ForeignKey(Commune, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="tags")
     name = models.CharField("thẻ", max_length=80)
@@ -81,13 +76,6 @@ class Tag(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        from mttq_portal.vietnamese import slugify_vi
-
-        if not self.slug:
-            self.slug = slugify_vi(self.name, max_length=100) or "the"
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("news:tag", kwargs={"slug": self.slug})

@@ -8,13 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
-from mttq_portal.models import EditorialContent
+from mttq_portal.models import EditorialContent, SlugFromName
 
 
-class ReportingBody(models.Model):
+class ReportingBody(SlugFromName):
     """UBMTTQ of the commune, or a member organisation (Hội Nông dân, Hội LHPN…)."""
 
     commune_lookup = "commune"
+    slug_fallback = "to-chuc"
 
     commune = models.ForeignKey(
         Commune, verbose_name="đơn vị", on_delete=models.CASCADE, related_name="reporting_bodies"
@@ -31,13 +32,6 @@ class ReportingBody(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        from mttq_portal.vietnamese import slugify_vi
-
-        if not self.slug:
-            self.slug = slugify_vi(self.name, max_length=80) or "to-chuc"
-        super().save(*args, **kwargs)
 
 
 class FigureDefinition(models.Model):
