@@ -10,6 +10,8 @@ class CommunesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import roles, signals  # noqa: F401  (connects the cache invalidation)
+        from . import invalidation, roles, signals  # noqa: F401  (connects the cache invalidation)
+
+        invalidation.connect()
 
         post_migrate.connect(roles.ensure_role_groups, dispatch_uid="communes.ensure_role_groups")

@@ -108,7 +108,12 @@ def article_prepare(article):
 
 
 def _was_published(article):
-    return article.pk is not None and article.events.filter(
+    """Once readers have seen the address, it stays (a publish event, or a stored publish time)."""
+    if article.pk is None:
+        return False
+    if Article.objects.filter(pk=article.pk, published_at__isnull=False).exists():
+        return True
+    return article.events.filter(
         action__in=[ArticleEvent.Action.PUBLISHED, ArticleEvent.Action.SCHEDULED]
     ).exists()
 
@@ -318,12 +323,21 @@ def comment_create(*, article, name, email, body, consent_text, address_hash, su
     return CommentResult(comment, True)
 
 
+def _comments_pages_changed(comments):
+    from mttq_portal.page_cache import commune_changed
+
+    for commune_id in set(comments.values_list("article__commune_id", flat=True)):
+        commune_changed(commune_id)
+
+
 def comment_moderate(*, comments, status, by):
+    _comments_pages_changed(comments)
     return comments.update(status=status, moderated_by=by, moderated_at=timezone.now())
 
 
 def comment_erase_personal_data(*, comments):
     """Erase a commenter's name, e-mail and address trace; the text stays if approved."""
+    _comments_pages_changed(comments)
     return comments.update(name="(đã xóa)", email="", address_hash="", personal_data_erased_at=timezone.now())
 
 

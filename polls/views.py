@@ -47,12 +47,38 @@ def poll_detail(request, pk):
     if poll is None:
         raise Http404("Không có cuộc thăm dò này.")
     token = voter_token_read(request)
+    chosen = request.GET.get("option", "")
     context = {
         "poll": poll,
         "results": selectors.poll_results(poll),
         "has_voted": poll.is_open and selectors.poll_has_vote(poll, token),
+        # From the shared box without JavaScript: the choice made there, to confirm here.
+        "chosen": int(chosen) if chosen.isascii() and chosen.isdigit() and len(chosen) < 19 else None,
     }
     return render(request, "polls/detail.html", context)
+
+
+@require_safe
+def poll_box(request):
+    """The reader's own sidebar box, fetched by static/js/fragments.js from every page.
+
+    ``next`` is the page the box sits on (a path on this site), where the vote returns to.
+    Never cached by anyone: it holds this reader's CSRF token and voting state.
+    """
+    next_path = request.GET.get("next") or "/"
+    if not next_path.startswith("/") or next_path.startswith("//") or not url_has_allowed_host_and_scheme(
+        next_path, allowed_hosts={request.get_host()}
+    ):
+        next_path = "/"
+    poll = selectors.poll_for_box(request.commune)
+    context = {"poll": None, "next_path": next_path}
+    if poll is not None and next_path.rstrip("/") != poll.get_absolute_url().rstrip("/"):
+        has_voted = selectors.poll_has_vote(poll, voter_token_read(request))
+        context.update(poll=poll, has_voted=has_voted, results=selectors.poll_results(poll) if has_voted else None)
+    response = render(request, "polls/_box_live.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 def _safe_next(request):

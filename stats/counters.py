@@ -306,3 +306,18 @@ def visit_counter():
     return _counter
 
 
+
+
+BOX_SECONDS = 5
+
+
+def counter_values_cached(commune):
+    """The numbers of a commune's counter box as a dict, shared by all readers for 5 seconds."""
+    from django.core.cache import cache
+
+    key = f"stats:box:{commune.pk}"
+    values = cache.get(key)
+    if values is None:
+        values = visit_counter().snapshot(commune=commune).as_dict()
+        cache.set(key, values, BOX_SECONDS)
+    return values

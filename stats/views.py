@@ -5,7 +5,7 @@ import re
 import secrets
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -14,7 +14,7 @@ from mttq_portal.client_ip import client_ip
 from mttq_portal.vietnamese import VN_TZ
 
 from .bots import is_bot
-from .counters import DatabaseCounter, visit_counter
+from .counters import DatabaseCounter, counter_values_cached, visit_counter
 
 log = logging.getLogger(__name__)
 COOKIE = "mttq_vid"
@@ -39,8 +39,18 @@ def visitor_id(request):
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def beacon(request):
-    """POST from navigator.sendBeacon (JavaScript) or GET of a 1×1 GIF (<noscript>)."""
-    response = HttpResponse(GIF, content_type="image/gif") if request.method == "GET" else HttpResponse(status=204)
+    """POST from static/js/beacon.js or GET of a 1×1 GIF (<noscript>).
+
+    With ``box=1`` the POST answers with the numbers of the counter box (JSON, at most 5 s old),
+    so a page served from the page cache still shows current figures.
+    """
+    if request.method == "GET":
+        response = HttpResponse(GIF, content_type="image/gif")
+    elif request.POST.get("box") == "1" and request.commune is not None:
+        values = counter_values_cached(request.commune)
+        response = JsonResponse({key: values[key] for key, _label in request.commune.counter_rows})
+    else:
+        response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     commune = request.commune

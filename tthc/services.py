@@ -28,7 +28,10 @@ def tthc_box_cache_key(commune_id):
 
 
 def tthc_box_cache_clear(commune_id):
+    from mttq_portal.page_cache import commune_changed
+
     cache.delete(tthc_box_cache_key(commune_id))
+    commune_changed(commune_id)  # every page shows the TTHC box
 
 
 def tthc_box_cache_clear_on_commit(commune_id):

@@ -57,8 +57,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Chooses the commune from the Host header; an unknown host stops here with a 404.
     "communes.middleware.CommuneMiddleware",
+    # Whole public pages for anonymous readers, per site, in the shared cache (mttq_portal.page_cache).
+    "mttq_portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -239,3 +240,15 @@ TTHC_BOX_CACHE_SECONDS = int(os.environ.get("TTHC_BOX_CACHE_SECONDS", "300"))
 # Form widgets render through TEMPLATES, so templates/captcha/widgets/captcha.html can replace the
 # package's (which is neither Vietnamese nor valid HTML).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+# Page cache for anonymous readers (mttq_portal.page_cache): on unless PAGE_CACHE=0. Entries live at
+# most PAGE_CACHE_SECONDS; any change to what a commune's pages show invalidates them at once.
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a reverse proxy may keep a public page (Cache-Control s-maxage); browsers revalidate.
+PAGE_PROXY_SECONDS = int(os.environ.get("PAGE_PROXY_SECONDS", "30"))
+
+# Benchmarks only (bench/): a minimal view of N bytes and an X-Query-Count header. Never in production.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+if BENCH_VIEWS:
+    MIDDLEWARE.insert(0, "mttq_portal.bench.QueryCountMiddleware")

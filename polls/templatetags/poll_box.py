@@ -1,14 +1,14 @@
-"""{% poll_box as box %}: the data of the sidebar poll box on every public page.
+"""{% poll_box as box %}: the sidebar poll box on every public page.
 
-Nothing here is cached: whether the box shows the form or the results depends on the
-visitor's own cookie. The queries stay fixed: one when no poll is open, two with a poll
-(its options prefetched), one more when the visitor carries a voter cookie.
+The page itself must stay the same for every reader so that the page cache can keep it: the
+box drawn into the page is the same for all (the question and its options; without JavaScript
+the button opens the poll's own page with the choice already made). JavaScript then replaces it
+with the reader's own box from ``polls:box`` (the vote form with this reader's CSRF token, or
+the results once they have voted). Queries: one when no poll is open, two with a poll.
 """
 from django import template
-from django.middleware.csrf import get_token
 
 from polls import selectors
-from polls.voter import voter_token_read
 
 register = template.Library()
 
@@ -25,13 +25,4 @@ def poll_box(context):
     match = getattr(request, "resolver_match", None)
     if match is not None and match.view_name == "polls:detail" and match.kwargs.get("pk") == poll.pk:
         return None  # the page itself shows this poll
-    # The box differs per visitor (form or results, by the voter cookie): asking for the CSRF
-    # token marks the response "Vary: Cookie" even when no form is drawn, so no shared cache
-    # hands one visitor's box to another.
-    get_token(request)
-    has_voted = selectors.poll_has_vote(poll, voter_token_read(request))
-    return {
-        "poll": poll,
-        "has_voted": has_voted,
-        "results": selectors.poll_results(poll) if has_voted else None,
-    }
+    return {"poll": poll}

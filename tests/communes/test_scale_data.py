@@ -28,6 +28,9 @@ def test_scale_data_fills_every_app_and_its_pages_serve(client):
     assert "Bài viết: 60/60" in out.getvalue()
     assert Commune.objects.filter(code__startswith="scale").count() == 3
     assert Article.objects.count() == 60
+    # The first commune is the big town: 10% of the articles; the rest are shared evenly.
+    assert Article.objects.filter(commune__code="scale0001").count() == 6
+    assert Article.objects.filter(commune__code="scale0002").count() == 27
     assert ReportSummary.objects.count() == 3 * 12 and TthcResult.objects.count() == 3 * 12
     assert DailyVisit.objects.count() == 3 * 90
     article = Article.objects.filter(status="published", commune__code="scale0001").first()

@@ -5,6 +5,10 @@
 Bulk inserts in batches; prints its progress. Communes are named "Xã Thử tải NNNN" with hosts
 scaleNNNN.localhost, so they never mix with real ones; running again adds nothing for communes
 that already exist.
+
+Real communes are not equal: the first one (scale0001, a busy town ward) gets --big-share of all
+articles (10% by default: 100,000 of a million, about 25,000 per category, so its category pages
+go past page 500); the others share the rest evenly.
 """
 from datetime import timedelta
 from decimal import Decimal
@@ -53,8 +57,10 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch", type=int, default=5000)
+        parser.add_argument("--big-share", type=float, default=0.1,
+                            help="Phần bài viết của xã đầu tiên (mặc định 0,1).")
 
-    def handle(self, *args, communes, articles, seed, batch, **options):
+    def handle(self, *args, communes, articles, seed, batch, big_share, **options):
         from news.models import Article, Category, Comment
         from reports.models import FigureDefinition, Period, ReportFigure, ReportingBody, ReportSummary
         from stats.models import DailyVisit
@@ -86,10 +92,11 @@ class Command(BaseCommand):
         # Articles, in batches, spread over five years.
         five_years = 5 * 365 * 24 * 3600
         written = 0
+        big = int(articles * max(0.0, min(1.0, big_share)))
         while written < articles:
             rows = []
             for index in range(written, min(articles, written + batch)):
-                commune = made[index % len(made)]
+                commune = made[0] if index < big or len(made) == 1 else made[1 + (index - big) % (len(made) - 1)]
                 title, sapo, paragraphs = article_text(rng, index)
                 body = "".join(f"<p>{p}</p>" for p in paragraphs)
                 text = " ".join(paragraphs)
