@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PORT
 
-.PHONY: run test install install-test migrate demo serve lint check-deploy clean screenshots
+
+.PHONY: run dev bench bench-data test install install-test migrate demo serve lint check-deploy clean screenshots
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +30,22 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-## make run: install, migrate, load the Vietnamese demo, serve on http://127.0.0.1:8000
-run: demo
+# How `make run` serves: gunicorn (gunicorn.conf.py) with the production settings, as deployed and
+# as bench/pages.py measures, but over plain HTTP on this machine and with uploads served by Django.
+LOCAL_PROD_ENV = DJANGO_SETTINGS_MODULE=mttq_portal.settings.production DEBUG=0 \
+	SECRET_KEY=$$(cat var/secret_key) ALLOWED_HOSTS=$${ALLOWED_HOSTS:-.localhost,127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 SERVE_MEDIA=1
+
+var/secret_key:
+	mkdir -p var && $(PY) -c 'import secrets; print(secrets.token_urlsafe(64))' > $@ && chmod 600 $@
+
+## make run: install, migrate, load the Vietnamese demo, serve on http://127.0.0.1:8000 (gunicorn)
+run: demo var/secret_key
+	$(LOCAL_PROD_ENV) $(PY) manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) $(LOCAL_PROD_ENV) $(VENV)/bin/gunicorn -c gunicorn.conf.py mttq_portal.wsgi
+
+## make dev: the same content with Django's auto-reloading development server (DEBUG on)
+dev: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## make test: install the test needs, then the whole suite (SQLite unless DATABASE_URL is set)
@@ -52,4 +67,4 @@ check-deploy: install
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media .pytest_cache .ruff_cache
+	rm -rf $(VENV) var staticfiles .test-media .pytest_cache .ruff_cache

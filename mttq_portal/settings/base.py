@@ -116,10 +116,14 @@ if REDIS_URL:
         }
     }
 else:
+    # Without Redis the cache must still be shared by every worker process of this machine (the
+    # page cache's invalidation, rate limits, the counter box): files on local disk. For several
+    # machines, set REDIS_URL.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "mttq-portal",
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
 
@@ -142,6 +146,8 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Let Django serve MEDIA_ROOT itself (`make run` on one machine); production leaves it to nginx.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Files served only through views that check permissions (original report files); never by nginx.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 

@@ -17,6 +17,8 @@ PRIVATE_MEDIA_ROOT = BASE_DIR / ".test-media" / "private"  # noqa: F405
 COMMUNE_HOST_CACHE_SECONDS = 300
 if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = "mttq-test"  # noqa: F405
+else:  # one test process: local memory (each test starts with it empty)
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "mttq-test"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 WHITENOISE_USE_FINDERS = True
 CAPTCHA_TEST_MODE = True  # the captcha accepts "PASSED"; tests of the real check switch it off
