@@ -209,7 +209,7 @@ class ArticleAdmin(RevisionAdminMixin, CommuneScopedAdmin):
                 upload = getattr(gallery_form, "new_upload", None)
                 if upload is not None:
                     name, renditions = services.image_upload_process(upload, folder="gallery")
-                    gallery_form.instance.image.name = name
+                    gallery_form.instance.image = name  # the cleaned copy; never the raw upload
                     gallery_form.instance.renditions = renditions
             for instance in instances:
                 instance.article = form.instance

@@ -191,7 +191,10 @@ def article_save(*, article, by, expected_version=None, cover_upload=None):
         article.published_at = current.published_at if article.published_at is None else article.published_at
     if cover_upload is not None:
         try:
-            article.cover.name, article.renditions = image_upload_process(cover_upload, folder="articles")
+            # Assign the stored name, not .name on the upload: that would make Django save the
+            # raw upload (camera metadata included) a second time, publicly, on save().
+            cover_name, article.renditions = image_upload_process(cover_upload, folder="articles")
+            article.cover = cover_name
         except ImageRejected as error:
             raise ValidationError({"cover": error.message}) from error
     article.updated_by = by

@@ -57,11 +57,16 @@ class FigureDefinition(models.Model):
 
 
 def private_storage():
-    """Original report files live outside MEDIA_ROOT: drafts and withdrawn reports must not be
-    reachable at a guessable /media/ address; the download view checks and serves them."""
-    from django.core.files.storage import FileSystemStorage
+    """Original report files live apart from public media: drafts and withdrawn reports must not be
+    reachable at a guessable public address; the download view checks and serves them.
 
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT)
+    ``STORAGES["private"]``: PRIVATE_MEDIA_ROOT on local disk, or a private bucket or prefix on
+    object storage (mttq_portal.storage_settings). Resolved on use, so the settings decide, not
+    the moment this module was imported.
+    """
+    from mttq_portal.storage_settings import private_storage as storage
+
+    return storage
 
 
 def report_file_path(instance, filename):

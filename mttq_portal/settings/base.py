@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from mttq_portal.storage_settings import media_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -151,8 +153,10 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Files served only through views that check permissions (original report files); never by nginx.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 
+# Uploads on local disk, or on S3-compatible object storage when S3_BUCKET is set (public media
+# and private report files apart): see mttq_portal/storage_settings.py and the README.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
