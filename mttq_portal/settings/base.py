@@ -125,6 +125,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mttq"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
         }
     }
