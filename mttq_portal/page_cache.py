@@ -21,10 +21,14 @@ that sets a cookie, is marked private or is not a 200. Tracking parameters added
 and Zalo (fbclid, zarsrc, utm_*) are ignored; any other unknown query parameter bypasses the
 cache rather than filling it.
 
-HTTP. Cached pages carry an ETag and Last-Modified and answer conditional requests with 304;
+HTTP. Cached pages are kept both plain and gzip-compressed (compressed once, when stored; they
+hold no secret, so compression is safe from BREACH) and served compressed to browsers that
+accept it, with ``Vary: Accept-Encoding``. They carry an ETag and Last-Modified and answer
+conditional requests with 304;
 ``Cache-Control: public, max-age=0, s-maxage=N`` lets a reverse proxy keep them N seconds
 (browsers revalidate), while everything else is ``private``.
 """
+import gzip
 import hashlib
 import logging
 import secrets
@@ -40,7 +44,7 @@ from django.utils.http import http_date
 log = logging.getLogger(__name__)
 
 GENERATION_PREFIX = "pc:gen:"
-PAGE_PREFIX = "pc:page:v1:"
+PAGE_PREFIX = "pc:page:v2:"
 HEADER = "X-Page-Cache"
 # Query parameters a page may depend on; anything else is rendered fresh and never stored.
 PAGE_PARAMETERS = frozenset({"trang"})
@@ -134,10 +138,9 @@ def _public_headers(response, etag, last_modified):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip() and v.strip().lower() != "cookie"]
-    if vary:
-        response["Vary"] = ", ".join(vary)
-    elif "Vary" in response:
-        del response["Vary"]
+    if "accept-encoding" not in (v.lower() for v in vary):
+        vary.append("Accept-Encoding")
+    response["Vary"] = ", ".join(vary)
     response["Cache-Control"] = f"public, max-age=0, s-maxage={settings.PAGE_PROXY_SECONDS}"
 
 
@@ -163,6 +166,15 @@ def _time_to_live(commune_id, generation):
     if moment is not None:
         seconds = min(seconds, max(1, int((moment - now).total_seconds()) + 1))
     return seconds
+
+
+def _accepts_gzip(request):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "").lower()
+    for part in accepted.split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip() == "gzip":
+            return params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 class PageCacheMiddleware:
@@ -199,23 +211,29 @@ class PageCacheMiddleware:
         etag = '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
         last_modified = int(time.time())
         _public_headers(response, etag, last_modified)
-        headers = [(k, v) for k, v in response.items() if k.lower() not in UNSTORED_HEADERS]
+        headers = [(k, v) for k, v in response.items()
+                   if k.lower() not in UNSTORED_HEADERS and k.lower() != "content-length"]
+        compressed = gzip.compress(content, compresslevel=6, mtime=0)
+        entry = (generation, response.status_code, headers, content, compressed, etag, last_modified)
         try:
-            cache.set(page_key, (generation, response.status_code, headers, content, etag, last_modified),
-                      _time_to_live(commune_id, generation))
+            cache.set(page_key, entry, _time_to_live(commune_id, generation))
         except Exception:
             log.exception("Could not store a page in the page cache")
-        response[HEADER] = "MISS"
-        return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
+        return self._from_entry(request, entry, state="MISS")
 
-    def _from_entry(self, request, entry):
-        _generation, status, headers, content, etag, last_modified = entry
+    def _from_entry(self, request, entry, state="HIT"):
+        _generation, status, headers, content, compressed, etag, last_modified = entry
+        if _accepts_gzip(request):
+            content = compressed
+            etag = etag[:-1] + '-gz"'  # a different representation, a different validator
         response = HttpResponse(content if request.method == "GET" else b"", status=status)
         for name, value in headers:
             response[name] = value
-        if request.method == "HEAD":
-            response["Content-Length"] = str(len(content))
-        response[HEADER] = "HIT"
+        if content is compressed:
+            response["Content-Encoding"] = "gzip"
+            response["ETag"] = etag
+        response["Content-Length"] = str(len(content))
+        response[HEADER] = state
         return get_conditional_response(request, etag=etag, last_modified=last_modified, response=response)
 
     def _bypass(self, request):

@@ -262,3 +262,19 @@ def test_head_requests_are_served_from_the_cache_too(commune_a):
     head = reader().head("/")
     assert head.status_code == 200 and head["X-Page-Cache"] == "HIT" and head.content == b""
     assert head["Content-Length"] == str(len(full.content))
+
+
+def test_browsers_that_accept_gzip_get_the_page_compressed_once_when_stored(commune_a, category_a):
+    import gzip
+
+    ArticleFactory(commune=commune_a, category=category_a)
+    plain = reader().get("/")
+    packed = reader().get("/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+    assert int(packed["Content-Length"]) == len(packed.content)
+    assert packed["ETag"] != plain["ETag"]
+    assert reader().get("/", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 304
+    refused = reader().get("/", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in refused and refused.content == plain.content
