@@ -3,8 +3,9 @@
     manage.py generate_scale_data --communes 3321 --articles 1000000 --seed 1
 
 Bulk inserts in batches; prints its progress. Communes are named "Xã Thử tải NNNN" with hosts
-scaleNNNN.localhost, so they never mix with real ones; running again adds nothing for communes
-that already exist.
+scaleNNNN.localhost, so they never mix with real ones. Running again with the same arguments adds
+only what is missing: a run cut short continues where it stopped (each article is drawn from its
+own seeded generator, so the data are the same either way).
 
 Real communes are not equal: the first one (scale0001, a busy town ward) gets --big-share of all
 articles (10% by default: 100,000 of a million, about 25,000 per category, so its category pages
@@ -16,7 +17,7 @@ import random
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 
 from communes.models import Commune, CommuneHost
@@ -61,10 +62,7 @@ class Command(BaseCommand):
                             help="Phần bài viết của xã đầu tiên (mặc định 0,1).")
 
     def handle(self, *args, communes, articles, seed, batch, big_share, **options):
-        from news.models import Article, Category, Comment
-        from reports.models import FigureDefinition, Period, ReportFigure, ReportingBody, ReportSummary
-        from stats.models import DailyVisit
-        from tthc.models import TthcResult
+        from news.models import Article, Category
 
         started = time.perf_counter()
         rng = random.Random(seed)
@@ -75,27 +73,35 @@ class Command(BaseCommand):
                        opening_visit_total=rng.randint(0, 3_000_000))
                for i in range(1, communes + 1) if f"scale{i:04d}" not in existing]
         Commune.objects.bulk_create(new, batch_size=batch)
-        made = list(Commune.objects.filter(code__in=[c.code for c in new]).order_by("code"))
+        created = list(Commune.objects.filter(code__in=[c.code for c in new]).order_by("code"))
         CommuneHost.objects.bulk_create([CommuneHost(commune=c, hostname=f"{c.code}.localhost", is_primary=True)
-                                         for c in made], batch_size=batch)
-        self.stdout.write(f"Xã mới: {len(made)}")
+                                         for c in created], batch_size=batch)
+        self.stdout.write(f"Xã mới: {len(created)}")
+        made = list(Commune.objects.filter(code__in=[f"scale{i:04d}" for i in range(1, communes + 1)])
+                    .order_by("code"))
         if not made:
             return
-        categories = {}
+        with_categories = set(Category.objects.filter(commune__in=made).values_list("commune_id", flat=True))
         Category.objects.bulk_create([Category(commune=c, name=name, slug=slugify_vi(name), position=i)
-                                      for c in made for i, name in enumerate(["Tin tức", "Hoạt động Mặt trận",
-                                                                               "Các đoàn thể", "An sinh xã hội"])],
+                                      for c in made if c.pk not in with_categories
+                                      for i, name in enumerate(["Tin tức", "Hoạt động Mặt trận",
+                                                                 "Các đoàn thể", "An sinh xã hội"])],
                                      batch_size=batch)
-        for category in Category.objects.filter(commune__in=made):
+        categories = {}
+        for category in Category.objects.filter(commune__in=made).order_by("position", "pk"):
             categories.setdefault(category.commune_id, []).append(category.pk)
 
-        # Articles, in batches, spread over five years.
+        # Articles, in batches, spread over five years. Each article draws from its own seeded
+        # generator, so a run cut short continues where it stopped with the same data.
         five_years = 5 * 365 * 24 * 3600
-        written = 0
+        written = Article.objects.filter(commune__in=made).count()
+        if written:
+            self.stdout.write(f"Đã có {written} bài viết: viết tiếp.")
         big = int(articles * max(0.0, min(1.0, big_share)))
         while written < articles:
             rows = []
             for index in range(written, min(articles, written + batch)):
+                rng = random.Random(seed * 10_000_019 + index)
                 commune = made[0] if index < big or len(made) == 1 else made[1 + (index - big) % (len(made) - 1)]
                 title, sapo, paragraphs = article_text(rng, index)
                 body = "".join(f"<p>{p}</p>" for p in paragraphs)
@@ -112,18 +118,34 @@ class Command(BaseCommand):
                 ))
             with transaction.atomic():
                 Article.objects.bulk_create(rows, batch_size=batch)
+            reset_queries()  # with DEBUG on, Django would keep every INSERT's text in memory
             written += len(rows)
             self.stdout.write(f"Bài viết: {written}/{articles} ({time.perf_counter() - started:.0f} giây)")
+        self._extras(made, articles, seed, batch, started, now)
 
+    def _extras(self, made, articles, seed, batch, started, now):
+        """Comments, reports with figures, TTHC months and visit history, for communes without them."""
+        from news.models import Article, Comment
+        from reports.models import FigureDefinition, Period, ReportFigure, ReportingBody, ReportSummary
+        from stats.models import DailyVisit
+        from tthc.models import TthcResult
+
+        rng = random.Random(seed + 1)
         # Comments on a tenth of the articles, reports, TTHC months and visit history per commune.
-        article_ids = list(Article.objects.filter(commune__in=made, status="published").values_list("pk", flat=True)
-                           [: max(1, articles // 10)])
+        article_ids = []
+        if not Comment.objects.filter(article__commune__in=made).exists():
+            article_ids = list(Article.objects.filter(commune__in=made, status="published")
+                               .values_list("pk", flat=True)[: max(1, articles // 10)])
         Comment.objects.bulk_create([Comment(article_id=pk, name="Bạn đọc", body=rng.choice(SENTENCES),
                                              status=Comment.Status.APPROVED, consent_given_at=now,
                                              consent_text="Dữ liệu thử tải") for pk in article_ids],
                                     batch_size=batch)
         this_year = now.year
+        reset_queries()
+        done = set(ReportingBody.objects.filter(commune__in=made).values_list("commune_id", flat=True))
         for commune in made:
+            if commune.pk in done:
+                continue
             bodies = ReportingBody.objects.bulk_create([ReportingBody(commune=commune, name=n, slug=slugify_vi(n))
                                                         for n in SUBJECTS[:2]])
             figures = FigureDefinition.objects.bulk_create([
@@ -154,6 +176,7 @@ class Command(BaseCommand):
                                                        visits=rng.randint(20, 300), page_views=rng.randint(50, 900))
                                             for d in range(1, 91)])
         self.stdout.write(self.style.SUCCESS(
-            f"Xong: {len(made)} xã, {articles} bài viết, {len(article_ids)} bình luận trong "
+            f"Xong: {len(made)} xã, {Article.objects.filter(commune__in=made).count()} bài viết, "
+            f"{len(article_ids)} bình luận mới trong "
             f"{time.perf_counter() - started:.0f} giây."
         ))
