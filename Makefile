@@ -58,6 +58,17 @@ test: install-test
 screenshots: install-test
 	SCREENSHOTS=1 REQUIRE_BROWSER=1 $(PY) -m pytest -q tests/browser/test_screenshots.py
 
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mttq_bench
+## make bench-data: the benchmark databases (PostgreSQL): 3,321 communes / 1,000,000 articles, and 20 / 1,000
+bench-data: install
+	$(PY) bench/scale_data.py --database-url $(BENCH_DATABASE_URL) --communes 3321 --articles 1000000
+	$(PY) bench/scale_data.py --database-url $(BENCH_DATABASE_URL)_1k --communes 20 --articles 1000
+
+## make bench: gunicorn + wrk over the public pages (bench/README.md); BENCH_ARGS="--quick" for a short run
+bench: install
+	sh bench/install-wrk.sh
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/pages.py --servers 2 --compare-small $(BENCH_ARGS)
+
 lint: install-test
 	$(PY) -m ruff check .
 

@@ -43,10 +43,19 @@ urlpatterns = [
     path("", include("news.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.BENCH_VIEWS:  # bench/pages.py only: the yardstick every page is compared with
+    from mttq_portal.bench import bytes_view
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.insert(-1, path("__bench__/bytes/<int:n>/", bytes_view, name="bench_bytes"))
+
+if settings.DEBUG or settings.SERVE_MEDIA:
+    # Uploaded files from Django itself: `make run` and development only; in production the
+    # reverse proxy (or object storage) serves MEDIA_ROOT.
+    from django.urls import re_path
+    from django.views.static import serve
+
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns += [re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
 
 handler404 = "mttq_portal.views.page_not_found"
 handler500 = "mttq_portal.views.server_error"
