@@ -3,7 +3,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -17,17 +17,25 @@ from . import selectors, services
 from .forms import CONSENT_TEXT, CommentForm
 from .models import Article, Category, Tag
 
-PAGE_SIZE = 10
+
 def address_hash(request):
     """The reader's address, hashed with the secret key: enough to rate-limit, nothing to show."""
     return hashlib.sha256((settings.SECRET_KEY + client_ip(request)).encode()).hexdigest()
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, PAGE_SIZE)
+def _page_number(request):
+    """``?trang=N`` as a positive integer (1 when absent); anything else is a page that does not exist."""
+    value = request.GET.get("trang") or "1"
+    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 7:
+        raise Http404("Không có trang này.")
+    return int(value)
+
+
+def _listing(read, *args, request):
+    """Run a selector that returns one page; past the end is a 404."""
     try:
-        return paginator.page(request.GET.get("trang") or 1)
-    except (PageNotAnInteger, EmptyPage) as error:
+        return read(*args, number=_page_number(request))
+    except EmptyPage as error:
         raise Http404("Không có trang này.") from error
 
 
@@ -47,16 +55,18 @@ def home(request):
 
 @require_safe
 def category(request, slug):
-    cat = get_object_or_404(Category.objects.select_related("parent"), commune=request.commune, slug=slug)
-    page = _page(request, selectors.category_articles(request.commune, cat))
+    cat = get_object_or_404(
+        Category.objects.select_related("parent").prefetch_related("children"), commune=request.commune, slug=slug
+    )
+    page = _listing(selectors.category_page, request.commune, cat, request=request)
     return render(request, "news/category.html", {"category": cat, "page": page})
 
 
 @require_safe
 def tag(request, slug):
     the_tag = get_object_or_404(Tag, commune=request.commune, slug=slug)
-    queryset = Article.objects.published(request.commune).for_listing().filter(tags=the_tag)
-    return render(request, "news/tag.html", {"tag": the_tag, "page": _page(request, queryset)})
+    page = _listing(selectors.tag_page, request.commune, the_tag, request=request)
+    return render(request, "news/tag.html", {"tag": the_tag, "page": page})
 
 
 def article(request, slug):
@@ -141,10 +151,7 @@ def search(request):
     terms = selectors.search_terms(query)
     page = None
     if terms:
-        results = selectors.article_search(request.commune, query)
-        if "rank" not in results.query.annotations:  # SQLite: rank the matches here
-            results = selectors.search_rank_in_python(list(results[:500]), terms)
-        page = _page(request, results)
+        page = _listing(selectors.article_search_page, request.commune, query, request=request)
         for item in page.object_list:
             item.title_marked = selectors.highlight(item.title, terms)
             item.sapo_marked = selectors.highlight(item.sapo, terms, max_length=300)
