@@ -33,7 +33,10 @@ def test_citizen_votes_on_the_home_page_and_sees_the_percentage(phone, live_serv
     port = live_server.url.rsplit(":", 1)[1]
     page = phone
     page.goto(f"http://{commune.code}.localhost:{port}/")
-    box = page.locator("section.poll")
+    # The cached page holds the same box for everyone; fragments.js swaps in this reader's own.
+    live = "section.poll:not([data-fragment])"
+    page.wait_for_selector(live)
+    box = page.locator(live)
     assert box.locator("legend").inner_text() == poll.question
     choice = box.get_by_label("Chưa hữu ích")
     # Touch targets: the whole row is the label, at least 44 px high.
@@ -45,7 +48,8 @@ def test_citizen_votes_on_the_home_page_and_sees_the_percentage(phone, live_serv
     with page.expect_navigation():
         box.get_by_role("button", name="Biểu quyết").click()
     assert page.url.endswith("/#tham-do")
-    box = page.locator("section.poll")
+    page.wait_for_selector(live)
+    box = page.locator(live)
     assert "Cảm ơn bạn đã biểu quyết." in box.inner_text()
     results = box.locator(".poll__result")
     assert results.nth(0).inner_text().split() == ["Rất", "hữu", "ích", "2", "(50%)"]
