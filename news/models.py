@@ -143,6 +143,9 @@ class Article(EditorialContent):
         constraints = [models.UniqueConstraint(fields=["commune", "slug"], name="article_slug_unique_per_commune")]
         indexes = [
             models.Index(fields=["commune", "status", "-published_at", "-id"], name="article_public_list"),
+            # The home page's featured article: a few rows, found without walking the archive.
+            models.Index(fields=["commune", "status", "-published_at", "-id"], name="article_featured_list",
+                         condition=models.Q(is_featured=True)),
             # Category pages: every column they filter and sort on, so the ids of page 500 come from
             # an index-only scan (news.selectors.list_page); commune_id first as in published().
             models.Index(
