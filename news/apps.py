@@ -9,6 +9,8 @@ class NewsConfig(AppConfig):
         from communes.models import Membership
         from communes.roles import extend_role_permissions
 
+        from . import selectors  # noqa: F401  (registers the "categories" part, mttq_portal.commune_parts)
+
         writer = [
             "news.view_category", "news.view_tag", "news.add_tag", "news.change_tag",
             "news.view_article", "news.add_article", "news.change_article",

@@ -9,11 +9,11 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
 from mttq_portal.models import EditorialContent, SlugFromName
+from mttq_portal.slug_urls import slug_url
 
 
 class Category(SlugFromName):
@@ -57,7 +57,7 @@ class Category(SlugFromName):
                 )
 
     def get_absolute_url(self):
-        return reverse("news:category", kwargs={"slug": self.slug})
+        return slug_url("news:category", self.slug)
 
 
 class Tag(SlugFromName):
@@ -78,7 +78,12 @@ class Tag(SlugFromName):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("news:tag", kwargs={"slug": self.slug})
+        return slug_url("news:tag", self.slug)
+
+
+# The article fields list pages show (cards), for ``.only()``.
+LISTING_FIELDS = ("id", "commune_id", "category_id", "title", "slug", "sapo", "published_at", "cover", "cover_alt",
+                  "renditions")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -90,10 +95,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Only what list pages show, with the category in the same query."""
-        return self.select_related("category").only(
-            "id", "commune_id", "title", "slug", "sapo", "published_at", "cover", "cover_alt", "renditions",
-            "category__id", "category__name", "category__slug",
-        )
+        return self.select_related("category").only(*LISTING_FIELDS, "category__id", "category__name", "category__slug")
 
 
 class Article(EditorialContent):
@@ -157,7 +159,7 @@ class Article(EditorialContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("news:article", kwargs={"slug": self.slug})
+        return slug_url("news:article", self.slug)
 
     @property
     def is_visible(self):

@@ -13,20 +13,35 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from mttq_portal import commune_parts
 from mttq_portal.vietnamese import VN_TZ, fold_vietnamese
 
-from .models import Article, ArticleDailyView, Category, Comment
+from .models import LISTING_FIELDS, Article, ArticleDailyView, Category, Comment
 
 LATEST_PER_CATEGORY = 4
 MOST_READ_DAYS = 30
 
 
-def nav_categories(commune):
-    """Top-level categories shown in the navigation, children prefetched (2 queries)."""
-    return list(
-        Category.objects.filter(commune=commune, parent__isnull=True, show_in_nav=True)
-        .prefetch_related("children")
-    )
+@commune_parts.register("categories")
+def categories_of(commune):
+    """Every category of the commune in display order, each with its parent attached and its
+    children prefetched (two queries). Kept per commune (mttq_portal.commune_parts): pages take
+    their categories from here instead of joining them into every article query."""
+    every = list(Category.objects.filter(commune=commune).prefetch_related("children"))
+    by_id = {category.pk: category for category in every}
+    for category in every:
+        if category.parent_id in by_id:
+            category.parent = by_id[category.parent_id]
+    return every
+
+
+def category_by_slug(categories, slug):
+    return next((category for category in categories if category.slug == slug), None)
+
+
+def nav_categories(categories):
+    """The top-level categories shown in the navigation, from ``categories_of``."""
+    return [category for category in categories if category.parent_id is None and category.show_in_nav]
 
 
 def article_featured(commune):
@@ -35,16 +50,19 @@ def article_featured(commune):
     )
 
 
-def articles_latest_by_category(commune, *, per_category=LATEST_PER_CATEGORY, exclude_id=None):
+def articles_latest_by_category(commune, *, per_category=LATEST_PER_CATEGORY, exclude_id=None, categories=None):
     """[(category, [articles])] for the home page: three queries whatever the number of articles.
 
     Articles of a child category are shown under its top-level category. On PostgreSQL the
     newest few of each category come from one UNION ALL of small index scans (article_category_public),
     so the cost does not grow with the commune's archive; a window over every published article
     would sort them all (100,000 rows for a big town). SQLite, which cannot limit the parts of a
-    UNION, keeps the window (its databases are small).
+    UNION, keeps the window (its databases are small). ``categories``: ``categories_of``, as kept
+    per commune (one query less).
     """
-    every = list(Category.objects.filter(commune=commune).order_by("position", "name"))
+    if categories is None:
+        categories = Category.objects.filter(commune=commune).order_by("position", "name")
+    every = list(categories)
     categories = [c for c in every if c.parent_id is None and c.show_on_home]
     top_of = {c.pk: (c.parent_id or c.pk) for c in every}
     shown = {c.pk for c in categories}
@@ -224,24 +242,35 @@ def tag_page(commune, tag, *, number, per_page=PAGE_SIZE):
     return list_page(Article.objects.published(commune).filter(tags=tag), number=number, per_page=per_page)
 
 
-def article_for_reader(commune, slug):
-    return (
-        Article.objects.published(commune)
-        .select_related("category", "category__parent", "related_report")
-        .prefetch_related("tags", "gallery")
-        .filter(slug=slug)
-        .first()
-    )
+def article_for_reader(commune, slug, *, categories=None):
+    """The published article ``slug`` of this commune, or None (three queries: the article with its
+    report link, its tags, its photos). ``categories`` (``categories_of``, as kept per commune)
+    spares joining the category and its parent."""
+    found = Article.objects.published(commune).filter(slug=slug).order_by()
+    if categories is None:
+        found = found.select_related("category", "category__parent", "related_report")
+    else:
+        found = found.select_related("related_report")
+    item = next(iter(found.prefetch_related("tags", "gallery")[:1]), None)
+    if item is not None and categories is not None:
+        category = next((c for c in categories if c.pk == item.category_id), None)
+        if category is not None:  # else (a category made a moment ago) it is read when used
+            item.category = category
+    return item
 
 
 def article_related(article, *, limit=4):
-    return list(
+    """The newest other articles of the article's category (one query: their category is the article's)."""
+    related = list(
         Article.objects.published(article.commune_id)
-        .for_listing()
+        .only(*LISTING_FIELDS)
         .filter(category_id=article.category_id)
         .exclude(pk=article.pk)
         .order_by("-published_at", "-id")[:limit]
     )
+    for item in related:
+        item.category = article.category
+    return related
 
 
 def comments_approved(article):

@@ -11,11 +11,12 @@ from django_ratelimit.core import is_ratelimited
 
 from communes.selectors import user_commune_ids
 from mttq_portal.client_ip import client_ip
+from mttq_portal.commune_parts import part
 from reports.selectors import report_latest
 
 from . import selectors, services
 from .forms import CONSENT_TEXT, CommentForm
-from .models import Article, Category, Tag
+from .models import Article, Tag
 
 
 def address_hash(request):
@@ -46,7 +47,9 @@ def home(request):
     context = {
         "is_home": True,
         "featured": featured,
-        "sections": selectors.articles_latest_by_category(commune, exclude_id=featured.pk if featured else None),
+        "sections": selectors.articles_latest_by_category(
+            commune, exclude_id=featured.pk if featured else None, categories=part(request, "categories")
+        ),
         "most_read": selectors.articles_most_read(commune),
         "latest_report": report_latest(commune),
     }
@@ -55,9 +58,9 @@ def home(request):
 
 @require_safe
 def category(request, slug):
-    cat = get_object_or_404(
-        Category.objects.select_related("parent").prefetch_related("children"), commune=request.commune, slug=slug
-    )
+    cat = selectors.category_by_slug(part(request, "categories"), slug)
+    if cat is None:
+        raise Http404("Không có chuyên mục này.")
     page = _listing(selectors.category_page, request.commune, cat, request=request)
     return render(request, "news/category.html", {"category": cat, "page": page})
 
@@ -70,7 +73,7 @@ def tag(request, slug):
 
 
 def article(request, slug):
-    item = selectors.article_for_reader(request.commune, slug)
+    item = selectors.article_for_reader(request.commune, slug, categories=part(request, "categories"))
     if item is None:
         raise Http404("Không có bài viết này.")
     form = CommentForm()

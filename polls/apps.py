@@ -11,6 +11,8 @@ class PollsConfig(AppConfig):
         from communes.models import Membership
         from communes.roles import extend_role_permissions
 
+        from . import selectors  # noqa: F401  (registers the "poll" part, mttq_portal.commune_parts)
+
         # Votes are never edited by hand (their admin is not registered), so no role gets
         # permissions on PollVote; options are edited inline on their poll.
         viewer = ["polls.view_poll", "polls.view_polloption"]

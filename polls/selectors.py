@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
+from mttq_portal import commune_parts
+
 from .models import Poll, PollOption, PollVote
 
 # Percentages are shown with one decimal: 1000 tenths of a percent share the total.
@@ -15,6 +17,7 @@ def _with_options(queryset):
     return queryset.prefetch_related(Prefetch("options", queryset=PollOption.objects.order_by("position", "id")))
 
 
+@commune_parts.register("poll")
 def poll_for_box(commune, *, now=None):
     """The commune's poll that takes votes now, newest first when several overlap (two queries,
     one when there is none)."""

@@ -4,11 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from communes.models import Commune
 from mttq_portal.models import EditorialContent, SlugFromName
+from mttq_portal.slug_urls import slug_url
 
 
 class ReportingBody(SlugFromName):
@@ -150,7 +150,7 @@ class ReportSummary(EditorialContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("reports:detail", kwargs={"slug": self.slug})
+        return slug_url("reports:detail", self.slug)
 
     @property
     def period_label(self):

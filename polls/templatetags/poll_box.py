@@ -4,11 +4,11 @@ The page itself must stay the same for every reader so that the page cache can k
 box drawn into the page is the same for all (the question and its options; without JavaScript
 the button opens the poll's own page with the choice already made). JavaScript then replaces it
 with the reader's own box from ``polls:box`` (the vote form with this reader's CSRF token, or
-the results once they have voted). Queries: one when no poll is open, two with a poll.
+the results once they have voted). Queries: none once read (kept per commune, see mttq_portal.commune_parts).
 """
 from django import template
 
-from polls import selectors
+from mttq_portal.commune_parts import part
 
 register = template.Library()
 
@@ -19,7 +19,7 @@ def poll_box(context):
     commune = getattr(request, "commune", None)
     if commune is None:
         return None
-    poll = selectors.poll_for_box(commune)
+    poll = part(request, "poll")  # polls.selectors.poll_for_box, kept per commune
     if poll is None:
         return None
     match = getattr(request, "resolver_match", None)
