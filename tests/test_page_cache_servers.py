@@ -37,7 +37,7 @@ def _shared_cache(prefix, cache_dir):
     if redis_url:
         return {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": prefix,
                             "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"}}}
-    return {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": cache_dir,
+    return {"default": {"BACKEND": "mttq_portal.file_cache.SharedFileCache", "LOCATION": cache_dir,
                         "KEY_PREFIX": prefix}}
 
 

@@ -123,7 +123,7 @@ else:
     # machines, set REDIS_URL.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "mttq_portal.file_cache.SharedFileCache",
             "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "mttq"),
             "OPTIONS": {"MAX_ENTRIES": 20000},
