@@ -8,8 +8,10 @@ bench/scale_data.py) and Redis when reachable. For the busiest commune it measur
 home page, a category's page 1 and page 500, an article, a report, two searches and the counter
 beacon; for each it prints requests per second, p50/p95/p99 latency, SQL queries per request and
 the ratio to a minimal Django view returning the same number of bytes on the same server, measured
-around it (half the time right before, half right after). Two phases: page cache off (PAGE_CACHE=0),
-then on. Also: the beacon's counts checked exactly, each worker's memory before and after ≥ 20,000
+around it (half the time right before, half right after). Three phases: page cache off
+(PAGE_CACHE=0; the targets' "without the page cache"), then on, then "bare": the page cache and
+the per-commune parts both off (COMMUNE_PARTS=0; article and home only), to show what those parts
+save. Also: the beacon's counts checked exactly, each worker's memory before and after ≥ 20,000
 more page requests, EXPLAIN of the pages' queries (--explain, on by default), what a second app
 server adds (--servers 2) and how the pages compare with a 1,000-article database (--compare-small).
 bench/README.md explains the figures. This prints figures and PASS/FAIL against the targets; it is
@@ -100,7 +102,9 @@ def parse_args(argv=None):
     parser.add_argument("--memory-requests", type=int, default=None,
                         help="page requests after the measured runs, in four steps, the workers' memory read "
                              "after each (20,000; 5,000 with --quick; 0: none)")
-    parser.add_argument("--phases", default="uncached,cached", help="uncached, cached or both (default)")
+    parser.add_argument("--phases", default="uncached,cached,bare",
+                        help="any of uncached, cached, bare (page cache and commune parts off; article and home "
+                             "only), comma-separated (default: all three)")
     parser.add_argument("--static-root", default=str(ROOT / "staticfiles"))
     parser.add_argument("--targets-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -112,8 +116,8 @@ def parse_args(argv=None):
     if args.memory_requests is None:
         args.memory_requests = 5000 if args.quick else 20000
     args.phases = [p.strip() for p in args.phases.split(",") if p.strip()]
-    if not set(args.phases) <= {"uncached", "cached"}:
-        parser.error("--phases: uncached, cached")
+    if not set(args.phases) <= {"uncached", "cached", "bare"}:
+        parser.error("--phases: uncached, cached, bare")
     return args
 
 
@@ -145,7 +149,7 @@ def redis_choice(option):
         return "", f"none: {DEFAULT_REDIS_URL} does not answer (per-process memory cache)"
 
 
-def server_env(*, database_url, redis_url, prefix, page_cache, static_root, workers=None):
+def server_env(*, database_url, redis_url, prefix, page_cache, static_root, workers=None, commune_parts=True):
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL", "BIND")}
     env.update({
         "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.production",
@@ -153,7 +157,7 @@ def server_env(*, database_url, redis_url, prefix, page_cache, static_root, work
         "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0", "CSRF_COOKIE_SECURE": "0",
         "SECURE_HSTS_SECONDS": "0", "BENCH_VIEWS": "1", "DATABASE_URL": database_url,
         "CACHE_KEY_PREFIX": prefix, "STATIC_ROOT": static_root, "PAGE_CACHE": "1" if page_cache else "0",
-        "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
+        "COMMUNE_PARTS": "1" if commune_parts else "0", "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
     })
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -751,16 +755,21 @@ def main():
     bench = Bench(args, workers)
     for phase in args.phases:
         cached = phase == "cached"
+        bare = phase == "bare"
         phase_env = server_env(database_url=args.database_url, redis_url=redis_url, prefix=prefix, page_cache=cached,
-                               static_root=args.static_root, workers=args.workers)
+                               static_root=args.static_root, workers=args.workers, commune_parts=not bare)
         out("")
-        out(f"=== Phase: page cache {'ON (PAGE_CACHE=1)' if cached else 'OFF (PAGE_CACHE=0)'}")
+        out("=== Phase: " + ("page cache and commune parts OFF (PAGE_CACHE=0 COMMUNE_PARTS=0): for comparison, "
+                             "no target applies" if bare else
+                             f"page cache {'ON (PAGE_CACHE=1)' if cached else 'OFF (PAGE_CACHE=0)'}"))
         server = Server(phase_env, phase)
         try:
             server.wait(workers)
             minimal_check(server.port, targets[0]["host"])
             pids = server.workers()
             phase_targets = [t for t in targets if not cached or not (t.get("search") or t.get("beacon"))]
+            if bare:
+                phase_targets = [t for t in targets if t["name"] in ("article", "home")]
             # Warm every worker on every target before the first memory reading.
             for target in phase_targets:
                 if bench.check(server.port, target)[0]:
@@ -784,10 +793,11 @@ def main():
                 out(f"Beacon exactness ({check['store']} store): {check['count']:,} beacons sent after the wrk run, "
                     f"one new visitor each, {check['failed']} not answered 204, {check['rps']:,.0f} req/s; "
                     f"{growth} (expected +{check['count']:,} each): {verdict}")
-            measured = bench.page_requests
-            mem_before = memory(pids)
-            readings = bench.top_up(server.port, results, pids)
-            print_memory(mem_warm, mem_before, measured, readings, out)
+            if not bare:  # memory is read in the two main phases
+                measured = bench.page_requests
+                mem_before = memory(pids)
+                readings = bench.top_up(server.port, results, pids)
+                print_memory(mem_warm, mem_before, measured, readings, out)
             if cached and args.servers == 2:
                 two_servers(server, phase_env, results, workers, args, out)
         finally:

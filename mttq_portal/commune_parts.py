@@ -10,10 +10,12 @@ clock (a poll opening or closing).
 
 This is what makes a page that is not in the page cache (an old article, the first reader after
 a change) cost only its own queries. One request reads every part it needs in one round trip;
-with the cache unreachable the parts are built from the database as before.
+with the cache unreachable, or COMMUNE_PARTS=0, the parts are read from the database on every
+page (once per request).
 """
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 
 from . import page_cache
@@ -47,6 +49,8 @@ class _Parts:
 
     def load(self):
         self.loaded = True
+        if not settings.COMMUNE_PARTS:
+            return
         commune_id = self.commune.pk
         generation_key = page_cache._generation_key(commune_id)
         keys = {name: _key(commune_id, name) for name in _builders}

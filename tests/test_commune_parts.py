@@ -137,3 +137,10 @@ def test_slug_url_equals_reverse():
         slug_url("news:category", "tin-tức")
     article = Article(slug="bai-viet-mot")
     assert article.get_absolute_url() == "/bai-viet/bai-viet-mot/"
+
+
+@override_settings(PAGE_CACHE=False, COMMUNE_PARTS=False)
+def test_with_commune_parts_off_every_page_reads_its_categories(commune_a):
+    article = ArticleFactory(commune=commune_a, category=CategoryFactory(commune=commune_a))
+    for _ in range(2):
+        assert any('FROM "news_category"' in sql for sql in queries(article.get_absolute_url()))

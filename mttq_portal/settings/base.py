@@ -256,6 +256,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # most PAGE_CACHE_SECONDS; any change to what a commune's pages show invalidates them at once.
 PAGE_CACHE = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# The parts every page of a commune shows (categories, open poll) kept under the same generation
+# (mttq_portal.commune_parts); COMMUNE_PARTS=0 reads them on every page (the bench compares both).
+COMMUNE_PARTS = env_bool("COMMUNE_PARTS", True)
 # How long a reverse proxy may keep a public page (Cache-Control s-maxage); browsers revalidate.
 PAGE_PROXY_SECONDS = int(os.environ.get("PAGE_PROXY_SECONDS", "30"))
 
