@@ -19,7 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def ensure_database(url, *, communes, articles, seed=1, out=print):
+def ensure_database(url, *, communes, articles, seed=1, out=print, progress=False):
+    """Create, migrate and fill the database; ``progress`` shows the command's own progress lines."""
     import psycopg2
 
     parts = urlsplit(url)
@@ -35,14 +36,15 @@ def ensure_database(url, *, communes, articles, seed=1, out=print):
             cursor.execute(f'CREATE DATABASE "{name}"')
     conn.close()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"})
+    env.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev",
+                "PYTHONUNBUFFERED": "1"})  # progress lines as they come, even into a pipe or a log
     started = time.perf_counter()
     out(f"{name}: migrate, then generate_scale_data --communes {communes} --articles {articles} --seed {seed} "
         "(nothing is added for communes made before) …")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, "manage.py", "generate_scale_data", "--communes", str(communes),
                     "--articles", str(articles), "--seed", str(seed)], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=None if progress else subprocess.DEVNULL)
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cursor:
@@ -61,7 +63,8 @@ def main():
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    ensure_database(args.database_url, communes=args.communes, articles=args.articles, seed=args.seed)
+    ensure_database(args.database_url, communes=args.communes, articles=args.articles, seed=args.seed,
+                    progress=True)
 
 
 if __name__ == "__main__":
