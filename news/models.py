@@ -88,7 +88,10 @@ LISTING_FIELDS = ("id", "commune_id", "category_id", "title", "slug", "sapo", "p
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, commune, *, now=None):
-        """What a citizen may see: published, its time reached, of this commune."""
+        """What a citizen may see: published, its time reached, of this commune.
+
+        news.selectors.search_sql_postgresql repeats these conditions (the commune's as an index word).
+        """
         return self.filter(
             commune=commune, status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now()
         )

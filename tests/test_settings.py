@@ -60,6 +60,23 @@ def test_sqlite_by_default_and_postgres_from_database_url():
     assert value == "django.db.backends.postgresql mttq"
 
 
+def test_postgresql_connections_run_without_jit_unless_asked(db):
+    """JIT compiling costs 40-50 ms on queries whose estimate passes jit_above_cost (the search)."""
+    dev = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"}
+    options = "settings.DATABASES['default']['OPTIONS'].get('options')"
+    url = "postgres://postgres@127.0.0.1:5432/mttq"
+    assert settings_value(options, DATABASE_URL=url, **dev) == "-c jit=off"
+    assert settings_value(options, DATABASE_URL=url + "?options=-c%20work_mem%3D8MB", **dev) == (
+        "-c work_mem=8MB -c jit=off")
+    assert settings_value(options, DATABASE_URL=url, DB_JIT="1", **dev) == "None"
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # this run's own connection has it too
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "off"
+
+
 def test_redis_cache_only_when_redis_url_is_set():
     dev = {"DJANGO_SETTINGS_MODULE": "mttq_portal.settings.dev"}
     assert settings_value("settings.CACHES['default']['BACKEND']", **dev).endswith("LocMemCache")

@@ -209,3 +209,79 @@ def test_search_runs_the_same_queries_for_3_or_60_matches(client, commune_a, com
                 assert search(client, "mat tran", host=host, trang=trang).status_code == 200
             counts.append(len(captured.captured_queries))
     assert len(set(counts)) == 1
+
+
+def _explain(sql, params):
+    """EXPLAIN (ANALYZE) of the search query as JSON: every node with the CTE or subplan it belongs to."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = plan[0]["Plan"] if isinstance(plan, list) else plan
+    nodes = []
+
+    def walk(node, owner):
+        owner = node.get("Subplan Name") or owner
+        nodes.append((owner, node))
+        for child in node.get("Plans", []):
+            walk(child, owner)
+
+    walk(plan, None)
+    return nodes
+
+
+def _probe_walked_any_row(nodes):
+    scans = [node for owner, node in nodes if owner == "CTE probe" and node.get("Relation Name") == "news_article"]
+    assert scans, "the probe's scan of news_article is in the plan"
+    return any(node["Actual Loops"] > 0 for node in scans)
+
+
+@postgresql_only
+def test_with_statistics_a_rare_word_skips_the_probe_and_a_common_one_uses_it(client, commune_a, monkeypatch):
+    """ANALYZE says which words are rare (pg_stats); for those the recent window is not walked at
+    all, and the answer is the same as through the probe."""
+    monkeypatch.setattr(selectors, "SEARCH_RECENT_WINDOW", 40)
+    monkeypatch.setattr(selectors, "SEARCH_CANDIDATES", 20)  # rare: in fewer than 1 article in 2
+    now = timezone.now()
+    category = CategoryFactory(commune=commune_a)
+    words = ["Hội nghị", "Đoàn kết", "An sinh", "Nông thôn", "Khuyến học", "Văn hóa", "Môi trường", "Quỹ"]
+    common = [ArticleFactory(commune=commune_a, category=category, title=f"Mặt trận: {words[i % 8]} số {i}",
+                             sapo="Sapo.", body=f"<p>{words[(i + 3) % 8]}.</p>",
+                             published_at=now - timedelta(hours=i + 1))
+              for i in range(80)]
+    rare = [ArticleFactory(commune=commune_a, category=category, title=f"Mặt trận: thôn Xuân Tâm ra quân {i}",
+                           sapo="Sapo.", body="<p>Nội dung.</p>", published_at=now - timedelta(days=30 + i))
+            for i in range(2)]
+    published = Article.objects.published(commune_a)
+
+    def ids_and_plan(query):
+        terms = selectors.search_terms(query)
+        sql, params = selectors.search_sql_postgresql(published, terms, commune_id=commune_a.pk, offset=0, limit=10)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids, _probe_walked_any_row(_explain(sql, params))
+
+    # Without statistics (here: those of a table that does not exist), the probe always decides.
+    real_params = selectors.search_rare_params
+    monkeypatch.setattr(selectors, "search_rare_params", lambda terms: (*real_params(terms)[:1], "no_such_table",
+                                                                         list(terms)))
+    before = {q: ids_and_plan(q) for q in ("xuan tam", "mat tran", "mat tran xuan tam")}
+    assert all(walked for _ids, walked in before.values())
+    monkeypatch.setattr(selectors, "search_rare_params", real_params)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_article")
+        cursor.execute(f"WITH rare AS ({selectors.SEARCH_RARE_SQL}) SELECT yes FROM rare",
+                       selectors.search_rare_params(["xuan", "tam"]))
+        assert cursor.fetchone()[0] is True
+        cursor.execute(f"WITH rare AS ({selectors.SEARCH_RARE_SQL}) SELECT yes FROM rare",
+                       selectors.search_rare_params(["mat", "tran"]))
+        assert cursor.fetchone()[0] is False
+    after = {q: ids_and_plan(q) for q in before}
+    assert after["xuan tam"] == (before["xuan tam"][0], False)  # same answer, the window not walked
+    assert after["mat tran xuan tam"] == (before["mat tran xuan tam"][0], False)
+    assert after["mat tran"] == (before["mat tran"][0], True)
+    assert set(before["xuan tam"][0]) == {a.pk for a in rare}
+    assert before["mat tran"][0] == [a.pk for a in common[:10]]
+    response = search(client, "Xuân Tâm")
+    assert order_on(response, rare + common[:5]) == rare
+    assert "Tìm thấy 2 bài viết" in response.content.decode()
