@@ -327,11 +327,9 @@ def article_search_page(commune, query, *, number, per_page=PAGE_SIZE):
         if number > 1:
             raise EmptyPage("Không có trang này.")
         return ListPage([], number=number, per_page=per_page, seen=0, more=False)
-    now = timezone.now()
-    published = Article.objects.published(commune, now=now)
     if connection.vendor == "postgresql":
-        ids, total = _search_postgresql(published, terms, commune_id=getattr(commune, "pk", commune),
-                                        offset=offset, limit=per_page, now=now)
+        ids, total = _search_postgresql(terms, commune_id=getattr(commune, "pk", commune), now=timezone.now(),
+                                        offset=offset, limit=per_page)
         rows = Article.objects.for_listing().in_bulk(ids) if ids else {}
         found = [rows[pk] for pk in ids if pk in rows]
     else:
@@ -339,6 +337,7 @@ def article_search_page(commune, query, *, number, per_page=PAGE_SIZE):
         for term in terms:
             # Whole words, like PostgreSQL: "to" must not match "tong".
             condition &= Q(search_text__regex=rf"(^|[^a-z0-9]){term}([^a-z0-9]|$)")
+        published = Article.objects.published(commune)
         candidates = list(published.for_listing().filter(condition).order_by(*LIST_ORDER)[: SEARCH_CANDIDATES + 1])
         total = len(candidates)
         found = search_rank_in_python(candidates[:SEARCH_CANDIDATES], terms)[offset : offset + per_page]
@@ -349,7 +348,7 @@ def article_search_page(commune, query, *, number, per_page=PAGE_SIZE):
     return ListPage(found, number=number, per_page=per_page, seen=max(seen, 0), more=False, count_capped=capped)
 
 
-def search_sql_postgresql(published, terms, *, commune_id, offset, limit, now=None):
+def search_sql_postgresql(terms, *, commune_id, now, offset, limit):
     """(sql, params) of the one query that gives the page's ids, best first, each with the number
     of candidates (up to SEARCH_CANDIDATES + 1).
 
@@ -384,6 +383,7 @@ def search_sql_postgresql(published, terms, *, commune_id, offset, limit, now=No
     """
     tsquery = " & ".join(terms)  # terms are [a-z0-9]+ only, so this is a valid raw tsquery
     table = connection.ops.quote_name(Article._meta.db_table)
+    published = Article.objects.published(commune_id, now=now)
     document = RawSQL(f"{table}.search_vector", ())
     ordered = published.order_by(*LIST_ORDER)
     recent_sql, recent_params = (
@@ -398,7 +398,7 @@ def search_sql_postgresql(published, terms, *, commune_id, offset, limit, now=No
     # ``published`` but for its commune condition: the index's '_cN' word is that condition, and a
     # commune_id = N the planner could see would also read the commune's whole btree index (100,000
     # entries in the big commune: 5 ms) to AND it with the few matches. commune_id + 0 checks it again.
-    anywhere = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+    anywhere = Article.objects.filter(status=Article.Status.PUBLISHED, published_at__lte=now)
     same_commune = RawSQL(f"{table}.commune_id + 0 = %s", (int(commune_id),), output_field=BooleanField())
     scoped_sql, scoped_params = (
         anywhere.filter(scoped).filter(same_commune).annotate(document=document).order_by()
@@ -441,9 +441,9 @@ def search_sql_postgresql(published, terms, *, commune_id, offset, limit, now=No
     return sql, params
 
 
-def _search_postgresql(published, terms, *, commune_id, offset, limit, now=None):
+def _search_postgresql(terms, *, commune_id, now, offset, limit):
     """Run ``search_sql_postgresql``: ([ids of the page, best first], candidates up to SEARCH_CANDIDATES + 1)."""
-    sql, params = search_sql_postgresql(published, terms, commune_id=commune_id, offset=offset, limit=limit, now=now)
+    sql, params = search_sql_postgresql(terms, commune_id=commune_id, now=now, offset=offset, limit=limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
